@@ -1,0 +1,154 @@
+"""Read and validate ``atlas_data/``: every problem is collected, none stops the reading early."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from app.schemas.content import (
+    Condition,
+    ConditionsFile,
+    Muscle,
+    Source,
+    SourceRef,
+    SourcesFile,
+    Zone,
+    ZonesFile,
+)
+
+M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.field}: {self.message}"
+
+
+@dataclass
+class Content:
+    sources: dict[str, Source] = field(default_factory=dict)
+    zones: dict[str, Zone] = field(default_factory=dict)
+    conditions: dict[str, Condition] = field(default_factory=dict)
+    muscles: dict[str, Muscle] = field(default_factory=dict)
+    muscle_files: dict[str, str] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def _loc(parts: Iterable[Any]) -> str:
+    out = ""
+    for p in parts:
+        out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else str(p))
+    return out or "(file)"
+
+
+def _load_yaml(path: Path, rel: str, problems: list[Problem]) -> Any:
+    try:
+        with path.open(encoding="utf-8") as fh:
+            return yaml.safe_load(fh)
+    except (OSError, yaml.YAMLError) as exc:
+        problems.append(Problem(rel, "(file)", f"cannot be read as YAML: {exc}".replace("\n", " ")))
+        return None
+
+
+def _validate(model: type[M], data: Any, rel: str, problems: list[Problem], prefix: tuple[Any, ...] = ()) -> M | None:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        for err in exc.errors():
+            problems.append(Problem(rel, _loc(prefix + tuple(err["loc"])), err["msg"]))
+        return None
+
+
+def read_content(root: Path) -> Content:
+    """Parse every data file under ``root`` and cross-check the references between them."""
+    c = Content()
+    p = c.problems
+
+    def rel(path: Path) -> str:
+        return str(path.relative_to(root.parent)) if root.parent in path.parents else str(path)
+
+    for name, model, attr in (
+        ("sources.yaml", SourcesFile, "sources"),
+        ("zones.yaml", ZonesFile, "zones"),
+        ("conditions.yaml", ConditionsFile, "conditions"),
+    ):
+        path = root / name
+        if not path.exists():
+            p.append(Problem(rel(path), "(file)", "missing"))
+            continue
+        parsed = _validate(model, _load_yaml(path, rel(path), p), rel(path), p)
+        if parsed is None:
+            continue
+        target: dict[str, Any] = getattr(c, attr)
+        for i, item in enumerate(getattr(parsed, attr)):
+            if item.slug in target:
+                p.append(Problem(rel(path), f"{attr}[{i}].slug", f"duplicate slug '{item.slug}'"))
+            target[item.slug] = item
+
+    muscle_dir = root / "muscles"
+    for path in sorted(muscle_dir.rglob("*.yaml")) if muscle_dir.exists() else []:
+        r = rel(path)
+        muscle = _validate(Muscle, _load_yaml(path, r, p), r, p)
+        if muscle is None:
+            continue
+        if muscle.slug != path.stem:
+            p.append(Problem(r, "slug", f"'{muscle.slug}' does not match the file name '{path.stem}'"))
+        if muscle.slug in c.muscles:
+            p.append(Problem(r, "slug", f"duplicate slug, also in {c.muscle_files[muscle.slug]}"))
+            continue
+        c.muscles[muscle.slug] = muscle
+        c.muscle_files[muscle.slug] = r
+
+    _cross_check(c, rel(root / "conditions.yaml"))
+    return c
+
+
+def _check_refs(refs: Iterable[tuple[str, SourceRef]], c: Content, file: str) -> None:
+    for where, ref in refs:
+        if ref.source not in c.sources:
+            c.problems.append(Problem(file, where, f"unknown source '{ref.source}'"))
+
+
+def _cross_check(c: Content, conditions_file: str) -> None:
+    p = c.problems
+    for i, cond in enumerate(c.conditions.values()):
+        _check_refs(((f"conditions[{i}].sources[{j}].source", s) for j, s in enumerate(cond.sources)), c, conditions_file)
+
+    alias_owner: dict[str, str] = {}
+    for slug, m in c.muscles.items():
+        f = c.muscle_files[slug]
+        for key in [m.name, *m.aliases]:
+            k = key.lower()
+            if k in alias_owner and alias_owner[k] != slug:
+                p.append(Problem(f, "aliases", f"'{key}' is also a name or alias of '{alias_owner[k]}'"))
+            alias_owner.setdefault(k, slug)
+        refs: list[tuple[str, SourceRef]] = [(f"sources[{j}].source", s) for j, s in enumerate(m.sources)]
+        refs += [(f"needling.sources[{j}].source", s) for j, s in enumerate(m.needling.sources)]
+        refs += [(f"conditions[{j}].source.source", cl.source) for j, cl in enumerate(m.conditions)]
+        for j, rv in enumerate(m.review):
+            refs += [(f"review[{j}].against[{k}].source", s) for k, s in enumerate(rv.against)]
+        for t, tp in enumerate(m.trigger_points):
+            refs += [(f"trigger_points[{t}].sources[{j}].source", s) for j, s in enumerate(tp.sources)]
+            for kind in ("essential", "spillover"):
+                for z, zref in enumerate(getattr(tp.referral, kind)):
+                    if zref.zone not in c.zones:
+                        p.append(Problem(f, f"trigger_points[{t}].referral.{kind}[{z}]", f"unknown zone '{zref.zone}'"))
+            both = {z.zone for z in tp.referral.essential} & {z.zone for z in tp.referral.spillover}
+            if both:
+                p.append(Problem(f, f"trigger_points[{t}].referral", f"zones both essential and spillover: {sorted(both)}"))
+        _check_refs(refs, c, f)
+        for j, cl in enumerate(m.conditions):
+            if cl.condition not in c.conditions:
+                p.append(Problem(f, f"conditions[{j}].condition", f"unknown condition '{cl.condition}'"))
+        if m.needling.needled and not m.needling.structures_at_risk:
+            p.append(Problem(f, "needling.structures_at_risk", "a needled muscle must name the structures at risk"))
