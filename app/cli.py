@@ -34,6 +34,83 @@ def validate(data: Annotated[Path | None, typer.Option(help="Content folder")] =
                f"{len(content.conditions)} conditions, {len(content.sources)} sources")
 
 
+@cli.command("build")
+def build_cmd(force: Annotated[bool, typer.Option(help="Rebuild even when nothing changed")] = False) -> None:
+    """Validate the data and (re)build the SQLite database; the old one stays on failure."""
+    from app.loader.build import BuildError, build
+
+    settings = Settings()
+    try:
+        result = build(settings.data_dir, settings.figure_dir, settings.db_path, force=force)
+    except BuildError as exc:
+        for problem in exc.problems:
+            typer.echo(str(problem), err=True)
+        typer.echo(f"build failed: {len(exc.problems)} problem(s); {settings.db_path} left unchanged", err=True)
+        raise typer.Exit(1) from None
+    for w in result.warnings:
+        typer.echo(f"warning: {w}", err=True)
+    typer.echo(f"{'built' if result.built else 'up to date'}: {settings.db_path}")
+
+
+@cli.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port")] = 8000,
+    workers: Annotated[int, typer.Option(help="Worker processes")] = 1,
+    reload: Annotated[bool, typer.Option(help="Restart on code changes (development)")] = False,
+) -> None:
+    """Serve the atlas (builds the database first when needed)."""
+    import uvicorn
+
+    from app.loader.build import BuildError
+    from app.main import ensure_database
+
+    try:
+        ensure_database(Settings())  # once here, so several workers do not race to build it
+    except BuildError as exc:
+        for problem in exc.problems:
+            typer.echo(str(problem), err=True)
+        raise typer.Exit(1) from None
+    uvicorn.run("app.main:create_app", factory=True, host=host, port=port, workers=workers, reload=reload,
+                log_level="warning")
+
+
+@cli.command()
+def schema(out: Annotated[Path, typer.Option(help="Folder for the JSON Schema files")] = Path("atlas_data/schema")) -> None:
+    """Write JSON Schemas of the data files so an editor validates while typing."""
+    import json
+
+    from app.schemas import content, figure
+
+    out.mkdir(parents=True, exist_ok=True)
+    for name, model in {"muscle": content.Muscle, "zones": content.ZonesFile, "conditions": content.ConditionsFile,
+                        "sources": content.SourcesFile, "figure": figure.FigureView}.items():
+        (out / f"{name}.schema.json").write_text(json.dumps(model.model_json_schema(), indent=2) + "\n")
+        typer.echo(f"wrote {out / (name + '.schema.json')}")
+
+
+@cli.command()
+def render(
+    view: Annotated[str, typer.Argument(help="View to draw, e.g. anterior")],
+    out: Annotated[Path, typer.Option(help="PNG (or .svg) file to write")] = Path("view.png"),
+    what: Annotated[str, typer.Option(help="muscles, zones or both")] = "both",
+    landmarks: Annotated[bool, typer.Option(help="Mark and name every landmark")] = False,
+    crop: Annotated[str | None, typer.Option(help="x,y,w,h of the part to draw")] = None,
+    scale: Annotated[float, typer.Option(help="Pixels per unit")] = 2.0,
+) -> None:
+    """Draw one view straight from svg/ (no database): for checking the figure while editing it."""
+    from app.maps.authoring import draw_view
+
+    settings = Settings()
+    try:
+        data = draw_view(settings.data_dir, settings.figure_dir, view, what, landmarks, crop, scale, out.suffix)
+    except ValueError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from None
+    out.write_bytes(data)
+    typer.echo(f"wrote {out}")
+
+
 def main() -> None:
     cli(prog_name="atlas")
 

@@ -1,0 +1,45 @@
+"""The open atlas: a read-only database connection and what is derived once from it."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from app import queries
+from app.db import connect_readonly
+from app.search import SearchIndex
+
+
+class Atlas:
+    """Shared by every request. SQLite reads are serialised on one connection: the data is small
+    and every response is cached after its first rendering, so contention is not a concern."""
+
+    def __init__(self, db_path: Path) -> None:
+        self.db_path = db_path
+        self._conn = connect_readonly(db_path)
+        self.lock = threading.Lock()
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        return self._conn
+
+    @cached_property
+    def search_index(self) -> SearchIndex:
+        with self.lock:
+            return SearchIndex(queries.search_names(self._conn))
+
+    @cached_property
+    def zone_objects(self) -> dict[str, dict[str, Any]]:
+        with self.lock:
+            return queries.zone_objects(self._conn)
+
+    @cached_property
+    def meta(self) -> dict[str, str]:
+        with self.lock:
+            return queries.meta(self._conn)
+
+    def close(self) -> None:
+        self._conn.close()

@@ -1,0 +1,223 @@
+"""One context dict per page, rendered as HTML by a template or returned as its JSON twin.
+
+Keys starting with ``_`` are HTML-only extras (inline SVG maps) and are dropped from the JSON.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from app import queries
+from app.atlas import Atlas
+from app.maps import figures
+from app.maps.render import Options
+from app.schemas.content import REGION_ORDER
+from app.urls import urls
+
+Ctx = dict[str, Any]
+INLINE = Options(width=None, labels=False, legend=False)
+SMALL = Options(width=None, labels=False, legend=False, fibres=False)
+HOME_VIEWS = ("anterior", "posterior", "lateral")
+REGION_LABELS = {r: r.replace("-", " ").capitalize() for r in REGION_ORDER}
+
+
+class NotFound(Exception):
+    pass
+
+
+class BadRequest(Exception):
+    pass
+
+
+def _crumbs(*items: tuple[str, str | None]) -> list[dict[str, str | None]]:
+    return [{"name": "Atlas", "url": urls.home()}] + [{"name": n, "url": u} for n, u in items]
+
+
+def home(atlas: Atlas) -> Ctx:
+    with atlas.lock:
+        views = [v.view for v in queries.views(atlas.conn)]
+        maps = {v: figures.view_map(atlas.conn, v, INLINE, map_id=f"map-{v}") for v in HOME_VIEWS if v in views}
+        regions = _regions(queries.muscles(atlas.conn))
+    counts = json.loads(atlas.meta.get("counts", "{}"))
+    return {
+        "page": "home", "title": "Trigger-point atlas", "breadcrumbs": _crumbs(),
+        "counts": counts, "views": [{"view": v, "svg": urls.view_svg(v)} for v in views],
+        "regions": [{"region": r, "muscles": [{"slug": m["slug"], "name": m["name"], "url": m["url"]} for m in ms]}
+                    for r, ms in regions.items()],
+        "_maps": maps,
+    }
+
+
+def _regions(ms: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    out: dict[str, list[dict[str, Any]]] = {r: [] for r in REGION_ORDER}
+    for m in ms:
+        out[m["region"]].append({**m, "url": urls.muscle(m["slug"])})
+    return {r: v for r, v in out.items() if v}
+
+
+def muscle_list(atlas: Atlas) -> Ctx:
+    with atlas.lock:
+        ms = queries.muscles(atlas.conn)
+    return {"page": "muscles", "title": "Muscles by region", "breadcrumbs": _crumbs(("Muscles", None)),
+            "count": len(ms), "regions": [{"region": r, "muscles": v} for r, v in _regions(ms).items()]}
+
+
+def muscle(atlas: Atlas, slug: str) -> Ctx:
+    with atlas.lock:
+        m = queries.muscle(atlas.conn, slug)
+        if m is None:
+            raise NotFound(f"no muscle '{slug}'")
+        svg = figures.muscle_map(atlas.conn, slug, Options(width=None), map_id="muscle-map")
+    for tp in m["trigger_points"]:
+        for kind in ("essential", "spillover"):
+            for z in tp["referral"][kind]:
+                z["url"] = urls.zone(z["slug"])
+    for c in m["conditions"]:
+        c["url"] = urls.condition(c["slug"])
+    m.pop("file")
+    return {
+        "page": "muscle", "title": m["name"], "breadcrumbs": _crumbs(("Muscles", urls.muscles()), (m["name"], None)),
+        "muscle": m, "map": {"svg": urls.muscle_svg(slug), "png": urls.muscle_png(slug)},
+        "api": urls.api_muscle(slug), "_map": svg,
+    }
+
+
+def condition_list(atlas: Atlas) -> Ctx:
+    with atlas.lock:
+        cs = queries.conditions(atlas.conn)
+    for c in cs:
+        c["url"] = urls.condition(c["slug"])
+    return {"page": "conditions", "title": "Conditions", "breadcrumbs": _crumbs(("Conditions", None)),
+            "conditions": cs}
+
+
+def condition(atlas: Atlas, slug: str) -> Ctx:
+    with atlas.lock:
+        c = queries.condition(atlas.conn, slug)
+        if c is None:
+            raise NotFound(f"no condition '{slug}'")
+        heat = queries.condition_heat(atlas.conn, slug)
+        svg = figures.heat_map(atlas.conn, heat, f"{c['name']} — where its muscles refer pain",
+                               "Heat map: the more of the related muscles refer to an area, the denser it is drawn.",
+                               Options(width=None), map_id="condition-map")
+    for m in c["muscles"]:
+        m["url"] = urls.muscle(m["slug"])
+    zobj = atlas.zone_objects
+    hot = [{"zone": z, "name": zobj[z]["name"], "muscles": n, "url": urls.zone(z)}
+           for z, n in sorted(heat.items(), key=lambda kv: (-kv[1], kv[0]))]
+    return {"page": "condition", "title": c["name"],
+            "breadcrumbs": _crumbs(("Conditions", urls.conditions()), (c["name"], None)),
+            "condition": c, "zones": hot, "map": {"svg": urls.condition_svg(slug)}, "_map": svg}
+
+
+def zone_list(atlas: Atlas) -> Ctx:
+    with atlas.lock:
+        zs = queries.zones(atlas.conn)
+    regions: dict[str, list[dict[str, Any]]] = {r: [] for r in REGION_ORDER}
+    for z in zs:
+        regions[z["region"]].append({**z, "url": urls.zone(z["slug"])})
+    return {"page": "zones", "title": "Body zones", "breadcrumbs": _crumbs(("Zones", None)),
+            "regions": [{"region": r, "zones": v} for r, v in regions.items() if v]}
+
+
+def zone(atlas: Atlas, slug: str) -> Ctx:
+    z = atlas.zone_objects.get(slug)
+    if z is None:
+        raise NotFound(f"no zone '{slug}'")
+    with atlas.lock:
+        ms = queries.zone_muscles(atlas.conn, slug)
+        svg = figures.selection_map(atlas.conn, [slug], f"{z['name']}", Options(width=None, legend=False),
+                                    map_id="zone-map")
+    for m in ms:
+        m["url"] = urls.muscle(m["slug"])
+    return {"page": "zone", "title": z["name"], "breadcrumbs": _crumbs(("Zones", urls.zones()), (z["name"], None)),
+            "zone": z, "muscles": ms, "lookup": urls.lookup([slug]), "_map": svg}
+
+
+def parse_zones(values: list[str], known: dict[str, Any]) -> list[str]:
+    zs = list(dict.fromkeys(z.strip() for v in values for z in v.split(",") if z.strip()))
+    unknown = [z for z in zs if z not in known]
+    if unknown:
+        raise BadRequest("unknown zone(s): " + ", ".join(unknown[:20]))
+    if len(zs) > 60:
+        raise BadRequest("too many zones: at most 60")
+    return zs
+
+
+def lookup_results(atlas: Atlas, zone_values: list[str], limit: int = 25) -> Ctx:
+    """The ranked muscles for a selection of zones, with the reason for each."""
+    zobj = atlas.zone_objects
+    selected = parse_zones(zone_values, zobj)
+    with atlas.lock:
+        ranked = queries.lookup(atlas.conn, selected)[:limit]
+    results = []
+    for i, c in enumerate(ranked):
+        results.append({
+            "rank": i + 1, "slug": c.muscle, "side": c.side, "name": c.name, "latin": c.latin, "region": c.region,
+            "score": c.score, "url": urls.muscle(c.muscle), "map": urls.muscle_svg(c.muscle),
+            "explains": [{"zone": e["zone"], "name": zobj[e["zone"]]["name"], "kind": e["kind"],
+                          "trigger_points": e["trigger_points"]} for e in c.explained],
+            "does_not_explain": [{"zone": z, "name": zobj[z]["name"]} for z in c.unexplained],
+            "reason": _reason(c, zobj),
+        })
+    return {"zones": selected, "results": results,
+            "scoring": "essential match 1.0, spillover match 0.5, summed over the selected zones; "
+                       "ties: more zones explained, then the more specific pattern"}
+
+
+def lookup(atlas: Atlas, zone_values: list[str], limit: int = 25) -> Ctx:
+    data = lookup_results(atlas, zone_values, limit)
+    selected = data["zones"]
+    zobj = atlas.zone_objects
+    with atlas.lock:
+        maps = {view: figures.view_map(atlas.conn, view, INLINE, zone_links=True, selected=frozenset(selected),
+                                       map_id=f"pain-{view}") for view in HOME_VIEWS}
+        small = {r["rank"]: figures.selection_map(atlas.conn, selected, r["name"], SMALL,
+                                                  pattern=queries.muscle_pattern(atlas.conn, r["slug"], r["side"]),
+                                                  muscle=r["slug"], side=r["side"], map_id=f"cand-{r['rank']}")
+                 for r in data["results"][:8]}
+        zs = queries.zones(atlas.conn)
+    regions: dict[str, list[dict[str, Any]]] = {}
+    for z in zs:
+        if z["views"]:
+            regions.setdefault(z["region"], []).append({"slug": z["slug"], "name": z["name"],
+                                                        "checked": z["slug"] in selected})
+    return {
+        "page": "lookup", "title": "Where does it hurt?", "breadcrumbs": _crumbs(("Pain lookup", None)),
+        "selected": [{"slug": z, "name": zobj[z]["name"], "remove": urls.lookup([x for x in selected if x != z])}
+                     for z in selected],
+        **data, "_regions": regions, "_maps": maps, "_small": small, "_clear": urls.lookup(),
+    }
+
+
+def _reason(c: queries.Candidate, zobj: dict[str, Any]) -> str:
+    ess = [zobj[e["zone"]]["name"] for e in c.explained if e["kind"] == "essential"]
+    spill = [zobj[e["zone"]]["name"] for e in c.explained if e["kind"] == "spillover"]
+    parts = []
+    if ess:
+        parts.append("essential zone for " + ", ".join(ess))
+    if spill:
+        parts.append("spillover to " + ", ".join(spill))
+    if c.unexplained:
+        parts.append("does not explain " + ", ".join(zobj[z]["name"] for z in c.unexplained))
+    return f"{c.side.capitalize()} {c.name}: " + "; ".join(parts)
+
+
+def search(atlas: Atlas, q: str) -> Ctx:
+    q = q.strip()
+    if len(q) > 200:
+        raise BadRequest("the search text is too long (at most 200 characters)")
+    with atlas.lock:
+        ft = queries.fulltext(atlas.conn, q) if q else []
+    hits = atlas.search_index.search(q, ft) if q else []
+    route = {"muscle": urls.muscle, "condition": urls.condition, "zone": urls.zone}
+    return {"page": "search", "title": f"Search: {q}" if q else "Search",
+            "breadcrumbs": _crumbs(("Search", None)), "q": q,
+            "results": [{"kind": h.kind, "slug": h.slug, "name": h.name, "score": h.score, "url": route[h.kind](h.slug)}
+                        for h in hits]}
+
+
+def public(ctx: Ctx) -> Ctx:
+    """The JSON twin: the same context less the HTML-only extras."""
+    return {k: v for k, v in ctx.items() if not k.startswith("_")}

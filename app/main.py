@@ -1,0 +1,81 @@
+"""The application factory."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, Response
+from fastapi.staticfiles import StaticFiles
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp
+
+from app.atlas import Atlas
+from app.cache import ResponseCache
+from app.contexts import REGION_LABELS
+from app.loader.build import build
+from app.routes import api, maps, pages
+from app.security import HTMX_CDN, HTMX_SRI, SecurityHeaders
+from app.settings import Settings
+from app.urls import urls
+
+log = logging.getLogger("atlas")
+DISCLAIMER = ("Educational reference for trained professionals. Not a diagnosis or a substitute for clinical "
+              "assessment. Dry needling only by qualified, trained practitioners.")
+
+
+def ensure_database(settings: Settings) -> None:
+    """Build the database when it is missing, damaged or older than its inputs."""
+    result = build(settings.data_dir, settings.figure_dir, settings.db_path)
+    if result.built:
+        log.warning("built %s", settings.db_path)
+
+
+def _templates(settings: Settings) -> Environment:
+    env = Environment(loader=FileSystemLoader(settings.templates_dir), autoescape=select_autoescape(["html"]),
+                      trim_blocks=True, lstrip_blocks=True)
+    env.globals.update(urls=urls, htmx_cdn=HTMX_CDN, htmx_sri=HTMX_SRI, disclaimer=DISCLAIMER,
+                       regions=REGION_LABELS, base_url=settings.base_url)
+    return env
+
+
+def create_app(settings: Settings | None = None) -> ASGIApp:
+    """The ASGI app: FastAPI routes behind the response cache and the security headers."""
+    settings = settings or Settings()
+    ensure_database(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        app.state.atlas.close()
+
+    app = FastAPI(title="Trigger-point atlas", version="0.1.0", lifespan=lifespan,
+                  description="Myofascial trigger points, referral patterns, needling safety and conditions.")
+    app.state.settings = settings
+    app.state.atlas = Atlas(settings.db_path)
+    app.state.templates = _templates(settings)
+    app.include_router(api.router)
+    app.include_router(maps.router)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=settings.static_dir), name="static")
+
+    @app.get("/vendor/htmx.min.js", include_in_schema=False)
+    def htmx() -> Response:
+        if not settings.htmx_path.exists():
+            return Response("/* htmx not installed: run npm ci */", media_type="application/javascript")
+        return FileResponse(settings.htmx_path, media_type="application/javascript")
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        return pages.error_page(request, exc.status_code, str(exc.detail))
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_request(request: Request, exc: RequestValidationError) -> Response:
+        msgs = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
+        return pages.error_page(request, 422, msgs or "invalid request")
+
+    return ResponseCache(SecurityHeaders(app), enabled=settings.cache)

@@ -1,0 +1,61 @@
+"""A drawing of one view with every shape and landmark labelled: a tool for figure authors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import resvg_py
+
+from app.loader.build import read_atlas
+
+
+def draw_view(data_dir: Path, figure_dir: Path, view: str, what: str, landmarks: bool, crop: str | None,
+              scale: float, suffix: str) -> bytes:
+    atlas = read_atlas(data_dir, figure_dir)
+    fig_problems = [str(p) for p in atlas.problems if p.file.startswith(figure_dir.name) or "outside" in p.message]
+    if view not in atlas.views:
+        raise ValueError("\n".join(fig_problems) or f"no view '{view}'")
+    cv = atlas.views[view]
+    fig = atlas.figures[view]
+    x, y, w, h = (float(v) for v in crop.split(",")) if crop else (0.0, 0.0, cv.width, cv.height)
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{x} {y} {w} {h}" width="{w * scale:.0f}" '
+           f'height="{h * scale:.0f}"><rect x="{x}" y="{y}" width="{w}" height="{h}" fill="#fff"/>',
+           f'<path d="{cv.silhouette.d}" fill="#f6e9dd" stroke="#6d5a4d" stroke-width="1"/>']
+    out += [f'<path d="{d}" fill="none" stroke="#999" stroke-width=".6"/>' for d in cv.details]
+    fs = max(2.5, 6 / scale * 2)
+    if what in ("zones", "both"):
+        for i, ((slug, side), z) in enumerate(cv.zones.items()):
+            hue = (i * 47) % 360
+            out.append(f'<path d="{z.d}" fill="hsl({hue},70%,55%)" fill-opacity=".35" stroke="hsl({hue},70%,35%)" '
+                       f'stroke-width=".4"/>')
+            c = z.polygon.representative_point()
+            if side != "left":
+                out.append(f'<text x="{c.x:.1f}" y="{c.y:.1f}" font-size="{fs}" text-anchor="middle" '
+                           f'font-family="sans-serif">{slug}</text>')
+    if what in ("muscles", "both"):
+        for (slug, side), m in cv.muscles.items():
+            dash = ' stroke-dasharray="2 1"' if atlas.content.muscles.get(slug) and \
+                atlas.content.muscles[slug].depth.value == "deep" else ""
+            out.append(f'<path d="{m.d}" fill="#e8b4a8" fill-opacity=".5" stroke="#8d4a3c" stroke-width=".6"{dash}/>'
+                       f'<path d="{m.fibres}" stroke="#8d4a3c" stroke-width=".3" fill="none"/>')
+            f = m.frame
+            out.append(f'<path d="M{f.o0[0]:.1f} {f.o0[1]:.1f}L{f.o1[0]:.1f} {f.o1[1]:.1f}" stroke="#07a" '
+                       f'stroke-width=".8"/><path d="M{f.i0[0]:.1f} {f.i0[1]:.1f}L{f.i1[0]:.1f} {f.i1[1]:.1f}" '
+                       f'stroke="#a70" stroke-width=".8"/>')
+            mus = atlas.content.muscles.get(slug)
+            if mus and side == "right":
+                for tp in mus.trigger_points:
+                    px, py = f.at(*tp.at_views.get(fig.view, tp.at))
+                    out.append(f'<path d="M{px - 2:.1f} {py - 2:.1f}l4 4m0 -4l-4 4" stroke="#000" stroke-width=".8"/>')
+                c = m.polygon.representative_point()
+                out.append(f'<text x="{c.x:.1f}" y="{c.y:.1f}" font-size="{fs}" text-anchor="middle" '
+                           f'font-family="sans-serif" fill="#400">{slug}</text>')
+    if landmarks:
+        for name, (lx, ly) in fig.landmarks.items():
+            out.append(f'<circle cx="{lx}" cy="{ly}" r=".9" fill="#00f"/><text x="{lx + 1.2}" y="{ly - .5}" '
+                       f'font-size="{fs * .8:.1f}" fill="#00f" font-family="sans-serif">{name}</text>')
+    out.append("</svg>")
+    svg = "".join(out)
+    if suffix == ".svg":
+        return svg.encode()
+    return bytes(resvg_py.svg_to_bytes(svg_string=svg))

@@ -1,0 +1,276 @@
+"""Every SQL statement of the atlas. Functions take a read-only connection and return plain data."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from app.maps.render import MuscleDrawing, TriggerPointMark, ViewGeometry, ZoneDrawing
+
+Row = dict[str, Any]
+
+
+def _j(value: str | None) -> Any:
+    return json.loads(value) if value else None
+
+
+def meta(conn: sqlite3.Connection) -> dict[str, str]:
+    return {r["key"]: r["value"] for r in conn.execute("SELECT key, value FROM meta")}
+
+
+def sources(conn: sqlite3.Connection) -> dict[str, Row]:
+    return {
+        r["slug"]: {"slug": r["slug"], "kind": r["kind"], "citation": r["citation"], "doi": r["doi"], "url": r["url"]}
+        for r in conn.execute("SELECT slug, kind, citation, doi, url FROM source ORDER BY slug")
+    }
+
+
+def resolve_refs(refs: list[Row], srcs: dict[str, Row]) -> list[Row]:
+    return [{**srcs[r["source"]], "locator": r.get("locator")} for r in refs if r["source"] in srcs]
+
+
+def muscles(conn: sqlite3.Connection) -> list[Row]:
+    sql = ("SELECT m.slug, m.name, m.latin, m.region, m.grp, m.depth, m.aliases, m.summary, "
+           "(SELECT count(*) FROM trigger_point t WHERE t.muscle = m.slug) AS tps, "
+           "(SELECT group_concat(DISTINCT s.view) FROM muscle_shape s WHERE s.muscle = m.slug) AS views "
+           "FROM muscle m ORDER BY m.name")
+    return [
+        {"slug": r["slug"], "name": r["name"], "latin": r["latin"], "region": r["region"], "group": r["grp"],
+         "depth": r["depth"], "aliases": _j(r["aliases"]), "summary": r["summary"], "trigger_point_count": r["tps"],
+         "views": sorted((r["views"] or "").split(",")) if r["views"] else []}
+        for r in conn.execute(sql)
+    ]
+
+
+def zone_objects(conn: sqlite3.Connection) -> dict[str, Row]:
+    return {
+        r["slug"]: {"slug": r["slug"], "name": r["name"], "region": r["region"], "side": r["side"],
+                    "base": r["base"], "base_name": r["base_name"]}
+        for r in conn.execute("SELECT slug, name, region, side, base, base_name FROM zone ORDER BY ordinal")
+    }
+
+
+def zones(conn: sqlite3.Connection) -> list[Row]:
+    views: dict[str, list[str]] = defaultdict(list)
+    for r in conn.execute("SELECT zone, view FROM zone_shape ORDER BY view"):
+        views[r["zone"]].append(r["view"])
+    refer = {r["zone"]: r["n"] for r in conn.execute(
+        "SELECT zone, count(DISTINCT muscle) AS n FROM referral GROUP BY zone")}
+    return [{**z, "views": views.get(slug, []), "muscle_count": refer.get(slug, 0)}
+            for slug, z in zone_objects(conn).items()]
+
+
+def muscle(conn: sqlite3.Connection, slug: str) -> Row | None:
+    r = conn.execute("SELECT * FROM muscle WHERE slug = ?", (slug,)).fetchone()
+    if r is None:
+        return None
+    srcs = sources(conn)
+    zobj = zone_objects(conn)
+    tps = []
+    for t in conn.execute("SELECT * FROM trigger_point WHERE muscle = ? ORDER BY ordinal", (slug,)):
+        ref: dict[str, list[Row]] = {"essential": [], "spillover": []}
+        # the pattern as described: for a trigger point on the right side
+        for z in conn.execute("SELECT zone, kind FROM referral WHERE tp = ? AND muscle_side = 'right' ORDER BY id",
+                              (t["id"],)):
+            o = zobj[z["zone"]]
+            ref[z["kind"]].append({"slug": o["slug"], "name": o["name"], "region": o["region"]})
+        pos = {p["view"]: [p["x"], p["y"]] for p in conn.execute(
+            "SELECT view, x, y FROM tp_position WHERE tp = ? AND side = 'right'", (t["id"],))}
+        tps.append({"label": t["label"], "location": t["location"], "notes": t["notes"], "referral": ref,
+                    "positions": pos, "sources": resolve_refs(_j(t["sources"]), srcs)})
+    needling = _j(r["needling"])
+    needling["sources"] = resolve_refs(needling["sources"], srcs)
+    conds = [
+        {"slug": c["slug"], "name": c["name"], "strength": c["strength"],
+         "source": resolve_refs([_j(c["source"])], srcs)[0]}
+        for c in conn.execute(
+            "SELECT c.slug, c.name, cm.strength, cm.source FROM condition_muscle cm JOIN condition c "
+            "ON c.slug = cm.condition WHERE cm.muscle = ? ORDER BY cm.strength DESC, c.name", (slug,))
+    ]
+    views = [v["view"] for v in conn.execute(
+        "SELECT DISTINCT s.view FROM muscle_shape s JOIN view v ON v.view = s.view WHERE s.muscle = ? "
+        "ORDER BY v.ordinal", (slug,))]
+    review = _j(r["review"])
+    for rv in review:
+        rv["against"] = resolve_refs(rv["against"], srcs)
+    return {
+        "slug": r["slug"], "name": r["name"], "latin": r["latin"], "aliases": _j(r["aliases"]),
+        "region": r["region"], "group": r["grp"], "depth": r["depth"], "summary": r["summary"],
+        "origin": r["origin"], "insertion": r["insertion"], "innervation": r["innervation"], "action": r["action"],
+        "trigger_points": tps, "needling": needling, "conditions": conds,
+        "sources": resolve_refs(_j(r["sources"]), srcs), "review": review, "views": views, "file": r["file"],
+    }
+
+
+def conditions(conn: sqlite3.Connection) -> list[Row]:
+    sql = ("SELECT c.*, (SELECT count(*) FROM condition_muscle cm WHERE cm.condition = c.slug) AS n "
+           "FROM condition c ORDER BY c.name")
+    return [{"slug": r["slug"], "name": r["name"], "icd10": _j(r["icd10"]), "icd11": _j(r["icd11"]),
+             "summary": r["summary"], "muscle_count": r["n"]} for r in conn.execute(sql)]
+
+
+def condition(conn: sqlite3.Connection, slug: str) -> Row | None:
+    r = conn.execute("SELECT * FROM condition WHERE slug = ?", (slug,)).fetchone()
+    if r is None:
+        return None
+    srcs = sources(conn)
+    ms = [
+        {"slug": m["slug"], "name": m["name"], "latin": m["latin"], "region": m["region"], "strength": m["strength"],
+         "source": resolve_refs([_j(m["source"])], srcs)[0]}
+        for m in conn.execute(
+            "SELECT m.slug, m.name, m.latin, m.region, cm.strength, cm.source FROM condition_muscle cm "
+            "JOIN muscle m ON m.slug = cm.muscle WHERE cm.condition = ? "
+            "ORDER BY cm.strength = 'primary' DESC, m.name", (slug,))
+    ]
+    return {"slug": r["slug"], "name": r["name"], "aliases": _j(r["aliases"]), "icd10": _j(r["icd10"]),
+            "icd11": _j(r["icd11"]), "summary": r["summary"], "trigger_point_relevance": r["relevance"],
+            "muscles": ms, "sources": resolve_refs(_j(r["sources"]), srcs)}
+
+
+def condition_heat(conn: sqlite3.Connection, slug: str) -> dict[str, int]:
+    """How many of the condition's muscles refer to each zone (right-side patterns)."""
+    sql = ("SELECT r.zone, count(DISTINCT r.muscle) AS n FROM referral r JOIN condition_muscle cm "
+           "ON cm.muscle = r.muscle WHERE cm.condition = ? AND r.muscle_side = 'right' GROUP BY r.zone")
+    return {r["zone"]: r["n"] for r in conn.execute(sql, (slug,))}
+
+
+def zone_muscles(conn: sqlite3.Connection, zone: str) -> list[Row]:
+    """Muscles whose pattern reaches a zone, essential first, with the trigger points that do."""
+    sql = ("SELECT r.muscle, r.muscle_side, m.name, m.latin, m.region, "
+           "max(r.kind = 'essential') AS essential, group_concat(DISTINCT t.label) AS tps "
+           "FROM referral r JOIN muscle m ON m.slug = r.muscle JOIN trigger_point t ON t.id = r.tp "
+           "WHERE r.zone = ? GROUP BY r.muscle, r.muscle_side ORDER BY essential DESC, m.name, r.muscle_side DESC")
+    return [{"slug": r["muscle"], "side": r["muscle_side"], "name": r["name"], "latin": r["latin"],
+             "region": r["region"], "kind": "essential" if r["essential"] else "spillover",
+             "trigger_points": r["tps"].split(",")} for r in conn.execute(sql, (zone,))]
+
+
+# --- geometry --------------------------------------------------------------------------------
+
+
+def views(conn: sqlite3.Connection) -> list[ViewGeometry]:
+    return [
+        ViewGeometry(view=r["view"], title=r["title"], width=r["width"], height=r["height"],
+                     right_on_viewer=r["right_on_viewer"], sides=tuple(_j(r["sides"])), silhouette=r["silhouette"],
+                     details=tuple(_j(r["details"])))
+        for r in conn.execute("SELECT * FROM view ORDER BY ordinal")
+    ]
+
+
+def view_muscles(conn: sqlite3.Connection, view: str) -> list[MuscleDrawing]:
+    sql = ("SELECT s.muscle, s.side, s.d, s.fibres, m.name, m.depth FROM muscle_shape s JOIN muscle m "
+           "ON m.slug = s.muscle WHERE s.view = ? ORDER BY m.depth DESC, m.slug, s.side")
+    return [MuscleDrawing(slug=r["muscle"], name=r["name"], side=r["side"], depth=r["depth"], d=r["d"],
+                          fibres=r["fibres"]) for r in conn.execute(sql, (view,))]
+
+
+def view_zones(conn: sqlite3.Connection, view: str) -> dict[str, str]:
+    return {r["zone"]: r["d"] for r in conn.execute("SELECT zone, d FROM zone_shape WHERE view = ?", (view,))}
+
+
+def muscle_marks(conn: sqlite3.Connection, slug: str, view: str, side: str) -> list[TriggerPointMark]:
+    sql = ("SELECT p.x, p.y, t.label FROM tp_position p JOIN trigger_point t ON t.id = p.tp "
+           "WHERE t.muscle = ? AND p.view = ? AND p.side = ? ORDER BY t.ordinal")
+    return [TriggerPointMark(x=r["x"], y=r["y"], label=r["label"].split(" ")[0])
+            for r in conn.execute(sql, (slug, view, side))]
+
+
+def muscle_pattern(conn: sqlite3.Connection, slug: str, side: str) -> dict[str, str]:
+    """Zone slug → 'essential' or 'spillover' over all the muscle's trigger points on one side."""
+    out: dict[str, str] = {}
+    for r in conn.execute("SELECT zone, kind FROM referral WHERE muscle = ? AND muscle_side = ?", (slug, side)):
+        if out.get(r["zone"]) != "essential":
+            out[r["zone"]] = r["kind"]
+    return out
+
+
+def zone_drawings(shapes: dict[str, str], pattern: dict[str, str], names: dict[str, Row]) -> list[ZoneDrawing]:
+    # spillover first so essential zones are drawn on top where they overlap
+    items = sorted(((z, k) for z, k in pattern.items() if z in shapes), key=lambda zk: zk[1] == "essential")
+    return [ZoneDrawing(slug=z, name=f"{names[z]['name']}: {k}", d=shapes[z], kind=k) for z, k in items]
+
+
+# --- lookup ----------------------------------------------------------------------------------
+
+ESSENTIAL_WEIGHT = 1.0
+SPILLOVER_WEIGHT = 0.5
+
+
+@dataclass(frozen=True)
+class Candidate:
+    muscle: str
+    side: str
+    name: str
+    latin: str
+    region: str
+    score: float
+    explained: list[Row]
+    unexplained: list[str]
+    pattern_size: int
+
+
+def lookup(conn: sqlite3.Connection, selected: list[str]) -> list[Candidate]:
+    """Rank (muscle, side) pairs by how well their referral patterns explain the selected zones.
+
+    Score = sum over selected zones of 1.0 (essential) or 0.5 (spillover only). Ties go to the
+    muscle that explains more of the selection, then to the more specific pattern (fewer zones).
+    """
+    if not selected:
+        return []
+    marks = ",".join("?" * len(selected))
+    sql = (f"SELECT r.muscle, r.muscle_side, r.zone, max(r.kind = 'essential') AS ess, "
+           f"group_concat(DISTINCT t.label) AS tps FROM referral r JOIN trigger_point t ON t.id = r.tp "
+           f"WHERE r.zone IN ({marks}) GROUP BY r.muscle, r.muscle_side, r.zone")
+    hits: dict[tuple[str, str], list[Row]] = defaultdict(list)
+    for r in conn.execute(sql, selected):
+        hits[(r["muscle"], r["muscle_side"])].append(
+            {"zone": r["zone"], "kind": "essential" if r["ess"] else "spillover", "trigger_points": r["tps"].split(",")})
+    if not hits:
+        return []
+    info = {r["slug"]: r for r in conn.execute("SELECT slug, name, latin, region FROM muscle")}
+    sizes = {(r["muscle"], r["muscle_side"]): r["n"] for r in conn.execute(
+        "SELECT muscle, muscle_side, count(DISTINCT zone) AS n FROM referral GROUP BY muscle, muscle_side")}
+    out = []
+    for (m, side), explained in hits.items():
+        score = sum(ESSENTIAL_WEIGHT if e["kind"] == "essential" else SPILLOVER_WEIGHT for e in explained)
+        got = {e["zone"] for e in explained}
+        order = {z: i for i, z in enumerate(selected)}
+        out.append(Candidate(muscle=m, side=side, name=info[m]["name"], latin=info[m]["latin"],
+                             region=info[m]["region"], score=score,
+                             explained=sorted(explained, key=lambda e: order[e["zone"]]),
+                             unexplained=[z for z in selected if z not in got], pattern_size=sizes[(m, side)]))
+    out.sort(key=lambda c: (-c.score, -len(c.explained), c.pattern_size, c.name, c.side != "right"))
+    return out
+
+
+# --- search ----------------------------------------------------------------------------------
+
+
+def search_names(conn: sqlite3.Connection) -> list[tuple[str, str, str, list[str]]]:
+    """(kind, slug, name, other names) for every muscle, condition and zone: the fuzzy index."""
+    out: list[tuple[str, str, str, list[str]]] = []
+    for r in conn.execute("SELECT slug, name, latin, aliases FROM muscle"):
+        out.append(("muscle", r["slug"], r["name"], [r["latin"], *_j(r["aliases"])]))
+    for r in conn.execute("SELECT slug, name, aliases, icd10, icd11 FROM condition"):
+        out.append(("condition", r["slug"], r["name"], [*_j(r["aliases"]), *_j(r["icd10"]), *_j(r["icd11"])]))
+    for r in conn.execute("SELECT slug, name, aliases FROM zone WHERE side != 'left'"):
+        # one entry per zone kind: "Temple" rather than both sides
+        base = conn.execute("SELECT base, base_name FROM zone WHERE slug = ?", (r["slug"],)).fetchone()
+        out.append(("zone", r["slug"], base["base_name"], _j(r["aliases"])))
+    return out
+
+
+def fulltext(conn: sqlite3.Connection, q: str, limit: int = 30) -> list[tuple[str, str, float]]:
+    terms = [t for t in "".join(ch if ch.isalnum() else " " for ch in q).split() if t]
+    if not terms:
+        return []
+    match = " ".join(f'"{t}"*' for t in terms)
+    try:
+        rows = conn.execute("SELECT kind, slug, bm25(search_fts, 0, 0, 5.0, 1.0) AS rank FROM search_fts "
+                            "WHERE search_fts MATCH ? ORDER BY rank LIMIT ?", (match, limit)).fetchall()
+    except sqlite3.OperationalError:
+        return []
+    return [(r["kind"], r["slug"], -r["rank"]) for r in rows]

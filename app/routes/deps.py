@@ -1,0 +1,17 @@
+"""Request dependencies shared by the routers."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from app.atlas import Atlas
+
+
+def get_atlas(request: Request) -> Atlas:
+    atlas: Atlas = request.app.state.atlas
+    return atlas
+
+
+AtlasDep = Annotated[Atlas, Depends(get_atlas)]

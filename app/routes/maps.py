@@ -1,0 +1,108 @@
+"""Map images: whole views, one muscle, a condition's heat map, a lookup selection (SVG and PNG)."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+from typing import Annotated
+
+import resvg_py
+from fastapi import APIRouter, HTTPException, Query
+from fastapi.responses import Response
+
+from app import contexts, queries
+from app.maps import figures
+from app.maps.figures import Scheme
+from app.maps.render import Options
+from app.routes.deps import AtlasDep
+from app.schemas.content import View
+
+router = APIRouter(prefix="/maps", tags=["maps"])
+SVG = "image/svg+xml"
+IMAGE_CACHE = "public, max-age=86400"
+
+
+class Width(IntEnum):
+    w240 = 240
+    w480 = 480
+    w800 = 800
+    w1200 = 1200
+    w1600 = 1600
+
+
+
+
+def _opts(width: Width | None, labels: bool, legend: bool, scheme: Scheme, fibres: bool = True,
+          deep: bool = True) -> Options:
+    w = int(width) if width else None
+    # fibre lines only blur a small picture
+    return Options(width=w, labels=labels, legend=legend, scheme=scheme.value,
+                   fibres=fibres and (w is None or w >= 480), deep=deep)
+
+
+WidthQ = Annotated[Width | None, Query(description="Pixel width, one of 240, 480, 800, 1200, 1600")]
+LabelsQ = Annotated[bool, Query(description="Show labels")]
+LegendQ = Annotated[bool, Query(description="Show the legend")]
+SchemeQ = Annotated[Scheme, Query(description="Colour scheme")]
+
+
+def _image(svg: str | None, fmt: str, what: str, width: Width | None) -> Response:
+    if svg is None:
+        raise HTTPException(404, f"no {what}")
+    if fmt == "png":
+        png = resvg_py.svg_to_bytes(svg_string=svg, width=int(width or Width.w1200), background="#ffffff")
+        return Response(bytes(png), media_type="image/png", headers={"Cache-Control": IMAGE_CACHE})
+    return Response(svg, media_type=SVG, headers={"Cache-Control": IMAGE_CACHE})
+
+
+@router.get("/{view}.{fmt}", response_class=Response, responses={200: {"content": {SVG: {}, "image/png": {}}}},
+            summary="A whole view, every muscle a link")
+def view_map(view: View, fmt: Annotated[str, figures.FMT_PATH], atlas: AtlasDep, width: WidthQ = None,
+             labels: LabelsQ = True, legend: LegendQ = True, scheme: SchemeQ = Scheme.clinical,
+             deep: Annotated[bool, Query(description="Show deep muscles")] = True) -> Response:
+    with atlas.lock:
+        svg = figures.view_map(atlas.conn, view.value, _opts(width, labels, legend, scheme, deep=deep))
+    return _image(svg, fmt, f"view '{view.value}'", width)
+
+
+@router.get("/muscles/{slug}.{fmt}", response_class=Response,
+            responses={200: {"content": {SVG: {}, "image/png": {}}}, 404: {"description": "No such muscle"}},
+            summary="One muscle: shape, trigger points, referral pattern")
+def muscle_map(slug: str, fmt: Annotated[str, figures.FMT_PATH], atlas: AtlasDep, width: WidthQ = None,
+               labels: LabelsQ = True, legend: LegendQ = True, scheme: SchemeQ = Scheme.clinical,
+               view: Annotated[View | None, Query(description="Only this view")] = None) -> Response:
+    with atlas.lock:
+        svg = figures.muscle_map(atlas.conn, slug, _opts(width, labels, legend, scheme),
+                                 views=[view.value] if view else None)
+    return _image(svg, fmt, f"muscle '{slug}' (or it is not drawn on that view)", width)
+
+
+@router.get("/conditions/{slug}.{fmt}", response_class=Response,
+            responses={200: {"content": {SVG: {}, "image/png": {}}}, 404: {"description": "No such condition"}},
+            summary="A condition's heat map of referral zones")
+def condition_map(slug: str, fmt: Annotated[str, figures.FMT_PATH], atlas: AtlasDep, width: WidthQ = None,
+                  labels: LabelsQ = True, legend: LegendQ = True, scheme: SchemeQ = Scheme.clinical) -> Response:
+    with atlas.lock:
+        c = queries.condition(atlas.conn, slug)
+        svg = None
+        if c is not None:
+            svg = figures.heat_map(atlas.conn, queries.condition_heat(atlas.conn, slug),
+                                   f"{c['name']}: where its muscles refer pain",
+                                   "Denser hatching: more of the related muscles refer there.",
+                                   _opts(width, labels, legend, scheme))
+    return _image(svg, fmt, f"condition '{slug}'", width)
+
+
+@router.get("/lookup.{fmt}", response_class=Response,
+            responses={200: {"content": {SVG: {}, "image/png": {}}}, 400: {"description": "Unknown zone"}},
+            summary="A lookup selection, with the best-ranked muscle's pattern")
+def lookup_map(fmt: Annotated[str, figures.FMT_PATH], atlas: AtlasDep,
+               zones: Annotated[str, Query(min_length=1, max_length=4000)], width: WidthQ = None,
+               labels: LabelsQ = True, legend: LegendQ = True, scheme: SchemeQ = Scheme.clinical) -> Response:
+    try:
+        selected = contexts.parse_zones([zones], atlas.zone_objects)
+    except contexts.BadRequest as exc:
+        raise HTTPException(400, str(exc)) from exc
+    with atlas.lock:
+        svg = figures.selection_map(atlas.conn, selected, "Selected painful areas", _opts(width, labels, legend,
+                                                                                         scheme))
+    return _image(svg, fmt, "zone drawn for this selection", width)

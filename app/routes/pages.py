@@ -1,0 +1,106 @@
+"""HTML pages and their JSON twins (``<page>.json``), each from one context function."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+
+from app import contexts
+from app.atlas import Atlas
+from app.routes.deps import AtlasDep
+from app.urls import urls
+
+router = APIRouter(include_in_schema=False)
+
+
+def render(request: Request, template: str, ctx: contexts.Ctx, as_json: bool, partial: tuple[str, str] | None = None,
+           status: int = 200) -> Response:
+    if as_json:
+        return JSONResponse(contexts.public(ctx), status_code=status)
+    path = request.url.path
+    query = request.url.query
+    ctx = {**ctx, "json_url": urls.json_twin(path, query), "path": path, "urls": urls}
+    # htmx asks for a fragment by naming its target; a boosted page load targets the body
+    target = request.headers.get("hx-target")
+    name = partial[1] if partial and request.headers.get("hx-request") == "true" and target == partial[0] \
+        else template
+    html = request.app.state.templates.get_template(name).render(ctx)
+    return HTMLResponse(html, status_code=status, headers={"Vary": "HX-Request, HX-Target"})
+
+
+def _page(path: str, template: str, build: Callable[..., contexts.Ctx],
+          partial: tuple[str, str] | None = None) -> None:
+    """Register ``path`` (HTML) and ``path.json`` (its JSON twin) for one context function."""
+
+    def make(as_json: bool) -> Callable[..., Response]:
+        def endpoint(request: Request, atlas: AtlasDep, slug: str | None = None) -> Response:
+            args: list[Any] = [atlas] + ([slug] if slug is not None else [])
+            return render(request, template, build(*args), as_json, partial)
+
+        return endpoint
+
+    router.add_api_route(path, make(False), methods=["GET"], response_class=HTMLResponse)
+    json_path = "/index.json" if path == "/" else f"{path}.json"
+    router.add_api_route(json_path, make(True), methods=["GET"])
+
+
+_page("/", "home.html", contexts.home)
+_page("/muscles", "muscles.html", contexts.muscle_list)
+_page("/muscles/{slug}", "muscle.html", contexts.muscle, partial=("panel", "_muscle_summary.html"))
+_page("/conditions", "conditions.html", contexts.condition_list)
+_page("/conditions/{slug}", "condition.html", contexts.condition)
+_page("/zones", "zones.html", contexts.zone_list)
+_page("/zones/{slug}", "zone.html", contexts.zone)
+
+
+def _lookup(request: Request, atlas: Atlas, zones: list[str], as_json: bool) -> Response:
+    try:
+        ctx = contexts.lookup(atlas, zones)
+    except contexts.BadRequest as exc:
+        return error_page(request, 400, str(exc), as_json)
+    return render(request, "lookup.html", ctx, as_json, partial=("lookup-results", "_lookup_results.html"))
+
+
+ZonesQ = Annotated[list[str], Query(max_length=60, description="zone slugs; comma-separated or repeated")]
+
+
+@router.get("/lookup", response_class=HTMLResponse)
+def lookup_page(request: Request, atlas: AtlasDep, zones: ZonesQ = []) -> Response:  # noqa: B006
+    return _lookup(request, atlas, zones, False)
+
+
+@router.get("/lookup.json")
+def lookup_json(request: Request, atlas: AtlasDep, zones: ZonesQ = []) -> Response:  # noqa: B006
+    return _lookup(request, atlas, zones, True)
+
+
+def _search(request: Request, atlas: Atlas, q: str, as_json: bool) -> Response:
+    try:
+        ctx = contexts.search(atlas, q)
+    except contexts.BadRequest as exc:
+        return error_page(request, 400, str(exc), as_json)
+    return render(request, "search.html", ctx, as_json, partial=("results", "_search_results.html"))
+
+
+@router.get("/search", response_class=HTMLResponse)
+def search_page(request: Request, atlas: AtlasDep, q: str = "") -> Response:
+    return _search(request, atlas, q, False)
+
+
+@router.get("/search.json")
+def search_json(request: Request, atlas: AtlasDep, q: str = "") -> Response:
+    return _search(request, atlas, q, True)
+
+
+def error_page(request: Request, status: int, detail: str, as_json: bool | None = None) -> Response:
+    if as_json is None:
+        as_json = request.url.path.startswith("/api/") or request.url.path.endswith(".json") or \
+            "text/html" not in request.headers.get("accept", "")
+    if as_json:
+        return JSONResponse({"detail": detail}, status_code=status)
+    ctx = {"page": "error", "title": {404: "Not found", 400: "Bad request"}.get(status, "Error"), "detail": detail,
+           "status": status, "breadcrumbs": [{"name": "Atlas", "url": "/"}, {"name": "Error", "url": None}]}
+    return render(request, "error.html", ctx, False, status=status)

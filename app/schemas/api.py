@@ -1,0 +1,186 @@
+"""Response models of the JSON API: what /openapi.json promises, and what every route returns."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel
+
+
+class Citation(BaseModel):
+    slug: str
+    kind: str
+    citation: str
+    doi: str | None = None
+    url: str | None = None
+    locator: str | None = None
+
+
+class ZoneRef(BaseModel):
+    slug: str
+    name: str
+    region: str
+
+
+class ZoneItem(ZoneRef):
+    side: str
+    views: list[str]
+    muscle_count: int
+    url: str
+
+
+class MuscleItem(BaseModel):
+    slug: str
+    name: str
+    latin: str
+    region: str
+    url: str
+
+
+class ReferralOut(BaseModel):
+    essential: list[ZoneRef]
+    spillover: list[ZoneRef]
+
+
+class TriggerPointOut(BaseModel):
+    label: str
+    location: str
+    notes: str | None = None
+    referral: ReferralOut
+    positions: dict[str, list[float]]
+    sources: list[Citation]
+
+
+class RiskOut(BaseModel):
+    structure: str
+    kind: str
+    safety: str
+
+
+class NeedlingOut(BaseModel):
+    needled: bool
+    position: str
+    palpation: str
+    needle: str
+    technique: str
+    structures_at_risk: list[RiskOut]
+    contraindications: list[str]
+    sources: list[Citation]
+
+
+class ConditionLinkOut(BaseModel):
+    slug: str
+    name: str
+    strength: str
+    source: Citation
+    url: str
+
+
+class ReviewOut(BaseModel):
+    checked_by: str
+    date: str
+    against: list[Citation]
+    notes: str | None = None
+
+
+class MuscleDetail(BaseModel):
+    slug: str
+    name: str
+    latin: str
+    aliases: list[str]
+    region: str
+    group: str
+    depth: str
+    summary: str
+    origin: str
+    insertion: str
+    innervation: str
+    action: str
+    views: list[str]
+    trigger_points: list[TriggerPointOut]
+    needling: NeedlingOut
+    conditions: list[ConditionLinkOut]
+    sources: list[Citation]
+    review: list[ReviewOut]
+    url: str
+    map_svg: str
+
+
+class ConditionItem(BaseModel):
+    slug: str
+    name: str
+    icd10: list[str]
+    icd11: list[str]
+    muscle_count: int
+    url: str
+
+
+class ConditionMuscle(BaseModel):
+    slug: str
+    name: str
+    latin: str
+    region: str
+    strength: str
+    source: Citation
+    url: str
+
+
+class ConditionDetail(BaseModel):
+    slug: str
+    name: str
+    aliases: list[str]
+    icd10: list[str]
+    icd11: list[str]
+    summary: str
+    trigger_point_relevance: str | None = None
+    muscles: list[ConditionMuscle]
+    sources: list[Citation]
+    url: str
+
+
+class SearchHit(BaseModel):
+    kind: str
+    slug: str
+    name: str
+    score: float
+    url: str
+
+
+class SearchResults(BaseModel):
+    q: str
+    results: list[SearchHit]
+
+
+class LookupMatch(BaseModel):
+    zone: str
+    name: str
+    kind: str
+    trigger_points: list[str]
+
+
+class LookupZone(BaseModel):
+    zone: str
+    name: str
+
+
+class LookupHit(BaseModel):
+    rank: int
+    slug: str
+    side: str
+    name: str
+    latin: str
+    region: str
+    score: float
+    url: str
+    map: str
+    explains: list[LookupMatch]
+    does_not_explain: list[LookupZone]
+    reason: str
+
+
+class LookupResults(BaseModel):
+    zones: list[str]
+    scoring: str
+    results: list[LookupHit]
+
+
+class Problem(BaseModel):
+    detail: str

@@ -1,0 +1,58 @@
+"""One place that builds every URL of the atlas, used by routes, contexts and templates alike."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from urllib.parse import urlencode
+
+
+class Urls:
+    def home(self) -> str:
+        return "/"
+
+    def muscles(self) -> str:
+        return "/muscles"
+
+    def muscle(self, slug: str) -> str:
+        return f"/muscles/{slug}"
+
+    def conditions(self) -> str:
+        return "/conditions"
+
+    def condition(self, slug: str) -> str:
+        return f"/conditions/{slug}"
+
+    def zones(self) -> str:
+        return "/zones"
+
+    def zone(self, slug: str) -> str:
+        return f"/zones/{slug}"
+
+    def lookup(self, zones: Iterable[str] = ()) -> str:
+        zs = ",".join(zones)
+        return f"/lookup?{urlencode({'zones': zs}, safe=',')}" if zs else "/lookup"
+
+    def search(self, q: str = "") -> str:
+        return f"/search?{urlencode({'q': q})}" if q else "/search"
+
+    def view_svg(self, view: str) -> str:
+        return f"/maps/{view}.svg"
+
+    def muscle_svg(self, slug: str) -> str:
+        return f"/maps/muscles/{slug}.svg"
+
+    def muscle_png(self, slug: str) -> str:
+        return f"/maps/muscles/{slug}.png"
+
+    def condition_svg(self, slug: str) -> str:
+        return f"/maps/conditions/{slug}.svg"
+
+    def json_twin(self, path: str, query: str = "") -> str:
+        base = "/index" if path == "/" else path
+        return f"{base}.json" + (f"?{query}" if query else "")
+
+    def api_muscle(self, slug: str) -> str:
+        return f"/api/muscles/{slug}"
+
+
+urls = Urls()
