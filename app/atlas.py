@@ -37,6 +37,11 @@ class Atlas:
             return queries.zone_objects(self._conn)
 
     @cached_property
+    def pattern_sizes(self) -> dict[tuple[str, str], int]:
+        with self.lock:
+            return queries.pattern_sizes(self._conn)
+
+    @cached_property
     def meta(self) -> dict[str, str]:
         with self.lock:
             return queries.meta(self._conn)

@@ -149,8 +149,9 @@ def lookup_results(atlas: Atlas, zone_values: list[str], limit: int = 25) -> Ctx
     """The ranked muscles for a selection of zones, with the reason for each."""
     zobj = atlas.zone_objects
     selected = parse_zones(zone_values, zobj)
+    sizes = atlas.pattern_sizes
     with atlas.lock:
-        ranked = queries.lookup(atlas.conn, selected)[:limit]
+        ranked = queries.lookup(atlas.conn, selected, sizes)[:limit]
     results = []
     for i, c in enumerate(ranked):
         results.append({

@@ -14,6 +14,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp
 
+from app import contexts
 from app.atlas import Atlas
 from app.cache import ResponseCache
 from app.contexts import REGION_LABELS
@@ -72,6 +73,14 @@ def create_app(settings: Settings | None = None) -> ASGIApp:
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         return pages.error_page(request, exc.status_code, str(exc.detail))
+
+    @app.exception_handler(contexts.NotFound)
+    async def not_found(request: Request, exc: contexts.NotFound) -> Response:
+        return pages.error_page(request, 404, str(exc))
+
+    @app.exception_handler(contexts.BadRequest)
+    async def bad_param(request: Request, exc: contexts.BadRequest) -> Response:
+        return pages.error_page(request, 400, str(exc))
 
     @app.exception_handler(RequestValidationError)
     async def bad_request(request: Request, exc: RequestValidationError) -> Response:

@@ -212,7 +212,14 @@ class Candidate:
     pattern_size: int
 
 
-def lookup(conn: sqlite3.Connection, selected: list[str]) -> list[Candidate]:
+def pattern_sizes(conn: sqlite3.Connection) -> dict[tuple[str, str], int]:
+    """How many zones each (muscle, side) refers to: the specificity tie-break of the lookup."""
+    return {(r["muscle"], r["muscle_side"]): r["n"] for r in conn.execute(
+        "SELECT muscle, muscle_side, count(DISTINCT zone) AS n FROM referral GROUP BY muscle, muscle_side")}
+
+
+def lookup(conn: sqlite3.Connection, selected: list[str],
+           sizes: dict[tuple[str, str], int] | None = None) -> list[Candidate]:
     """Rank (muscle, side) pairs by how well their referral patterns explain the selected zones.
 
     Score = sum over selected zones of 1.0 (essential) or 0.5 (spillover only). Ties go to the
@@ -230,9 +237,10 @@ def lookup(conn: sqlite3.Connection, selected: list[str]) -> list[Candidate]:
             {"zone": r["zone"], "kind": "essential" if r["ess"] else "spillover", "trigger_points": r["tps"].split(",")})
     if not hits:
         return []
-    info = {r["slug"]: r for r in conn.execute("SELECT slug, name, latin, region FROM muscle")}
-    sizes = {(r["muscle"], r["muscle_side"]): r["n"] for r in conn.execute(
-        "SELECT muscle, muscle_side, count(DISTINCT zone) AS n FROM referral GROUP BY muscle, muscle_side")}
+    marks_m = ",".join("?" * len({m for m, _ in hits}))
+    info = {r["slug"]: r for r in conn.execute(f"SELECT slug, name, latin, region FROM muscle WHERE slug IN ({marks_m})",
+                                               sorted({m for m, _ in hits}))}
+    sizes = sizes if sizes is not None else pattern_sizes(conn)
     out = []
     for (m, side), explained in hits.items():
         score = sum(ESSENTIAL_WEIGHT if e["kind"] == "essential" else SPILLOVER_WEIGHT for e in explained)

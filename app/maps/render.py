@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from xml.sax.saxutils import escape
 
 import svgwrite
 from svgwrite.container import Group
@@ -247,12 +248,6 @@ def render(
         del dwg.attribs["width"], dwg.attribs["height"]
     dwg.attribs["role"] = "group"
     dwg.attribs["aria-labelledby"] = f"{map_id}-title {map_id}-desc"
-    t = svgwrite.base.Title(title)
-    t.attribs["id"] = f"{map_id}-title"
-    dwg.elements.insert(0, t)
-    d = svgwrite.base.Desc(desc)
-    d.attribs["id"] = f"{map_id}-desc"
-    dwg.elements.insert(1, d)
     dwg.defs.add(dwg.style(_style(c)))
     _defs(dwg, c, opts.heat_max)
     dwg.add(dwg.rect(insert=(0, 0), size=(total_w, total_h), fill="#ffffff"))
@@ -264,4 +259,8 @@ def render(
     if legend_h:
         dwg.add(_legend(dwg, opts, has_tp, has_zones, has_heat, top + body_h + 2))
     dwg.add(dwg.text(attribution, insert=(total_w - 6, total_h - 4), text_anchor="end", class_="attr"))
-    return str(dwg.tostring())
+    out = str(dwg.tostring())
+    # svgwrite's <title>/<desc> take no id, and aria-labelledby needs one: add them as the first children
+    head = out.index(">") + 1
+    return (f'{out[:head]}<title id="{map_id}-title">{escape(title)}</title>'
+            f'<desc id="{map_id}-desc">{escape(desc)}</desc>{out[head:]}')

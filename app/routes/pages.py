@@ -42,9 +42,10 @@ def _page(path: str, template: str, build: Callable[..., contexts.Ctx],
 
         return endpoint
 
-    router.add_api_route(path, make(False), methods=["GET"], response_class=HTMLResponse)
+    # the JSON twin first: "/muscles/{slug}" would otherwise swallow "/muscles/x.json"
     json_path = "/index.json" if path == "/" else f"{path}.json"
     router.add_api_route(json_path, make(True), methods=["GET"])
+    router.add_api_route(path, make(False), methods=["GET"], response_class=HTMLResponse)
 
 
 _page("/", "home.html", contexts.home)

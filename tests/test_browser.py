@@ -1,0 +1,94 @@
+"""Real-browser tests: Debian's Chromium driven by Playwright against a real server process."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from app.settings import ROOT
+
+pytestmark = pytest.mark.browser
+AXE = (ROOT / "node_modules" / "axe-core" / "axe.min.js").read_text()
+
+
+@pytest.fixture()
+def page(browser: Browser) -> Page:
+    # The CDN is unreachable here: answer it with a failure at once so the local fallback is what runs.
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+    ctx.route("https://unpkg.com/**", lambda route: route.abort())
+    p = ctx.new_page()
+    yield p  # type: ignore[misc]
+    ctx.close()
+
+
+def _axe(page: Page) -> list[dict]:  # type: ignore[type-arg]
+    page.add_script_tag(content=AXE)
+    result = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations")
+    return [{"id": v["id"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"][:3]]} for v in result]
+
+
+def _first_muscle_link(page: Page, view: str = "anterior"):  # type: ignore[no-untyped-def]
+    return page.locator(f"#map-{view} a.m").first
+
+
+def test_click_a_muscle_shows_its_summary(page: Page, server: str) -> None:
+    page.goto(server + "/")
+    page.wait_for_function("() => window.htmx !== undefined")
+    link = _first_muscle_link(page)
+    name = link.get_attribute("aria-label").rsplit(" (", 1)[0]
+    link.click()
+    panel = page.locator("#panel")
+    expect(panel.locator("h2")).to_have_text(name)
+    assert "/muscles/" in page.url  # the URL was pushed
+    expect(panel).to_contain_text("Full page")
+
+
+def test_keyboard_alone_opens_a_muscle(page: Page, server: str) -> None:
+    page.goto(server + "/")
+    page.wait_for_function("() => window.htmx !== undefined")
+    first = _first_muscle_link(page)
+    first.focus()
+    before = page.evaluate("() => document.activeElement.getAttribute('aria-label')")
+    page.keyboard.press("ArrowDown")
+    after = page.evaluate("() => document.activeElement.getAttribute('aria-label')")
+    assert after and after != before  # the arrow key moved to another muscle
+    # one tab stop per map: only one link in it is tabbable
+    assert page.locator("#map-anterior a.m[tabindex='0']").count() == 1
+    page.keyboard.press("Enter")
+    expect(page.locator("#panel h2")).to_have_text(after.rsplit(" (", 1)[0])
+
+
+def test_without_javascript_a_map_click_opens_the_muscle_page(browser: Browser, server: str) -> None:
+    ctx = browser.new_context(java_script_enabled=False)
+    p = ctx.new_page()
+    p.goto(server + "/")
+    link = p.locator("#map-anterior a.m").first
+    name = link.get_attribute("aria-label").rsplit(" (", 1)[0]
+    link.click()
+    expect(p.locator("h1")).to_have_text(name)
+    ctx.close()
+
+
+@pytest.mark.parametrize("url", ["/", "/muscles/upper-trapezius", "/muscles", "/conditions/tension-type-headache",
+                                 "/lookup?zones=right-heel", "/search?q=scm", "/zones/right-temple"])
+def test_axe_reports_no_violations(page: Page, server: str, url: str) -> None:
+    page.goto(server + url)
+    assert _axe(page) == []
+
+
+def test_search_as_you_type(page: Page, server: str) -> None:
+    page.goto(server + "/search")
+    page.wait_for_function("() => window.htmx !== undefined")
+    page.locator("#q").press_sequentially("infraspinatous", delay=20)
+    expect(page.locator("#results li").first).to_contain_text("Infraspinatus")
+
+
+def test_screenshots_for_review(page: Page, server: str, tmp_path_factory: pytest.TempPathFactory) -> None:
+    out = Path(tmp_path_factory.getbasetemp()) / "screens"
+    out.mkdir(exist_ok=True)
+    for name, url in {"home": "/", "muscle": "/muscles/upper-trapezius", "lookup": "/lookup?zones=right-heel"}.items():
+        page.goto(server + url)
+        page.screenshot(path=str(out / f"{name}.png"), full_page=True)
+        assert (out / f"{name}.png").stat().st_size > 10_000

@@ -1,0 +1,79 @@
+"""Maps: valid SVG for every view and muscle, the clinical legend, options from fixed choices."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+import pytest
+import resvg_py
+from starlette.testclient import TestClient
+
+NS = "{http://www.w3.org/2000/svg}"
+
+
+def _svg(client: TestClient, url: str) -> ET.Element:
+    r = client.get(url)
+    assert r.status_code == 200, (url, r.text[:200])
+    assert r.headers["content-type"].startswith("image/svg+xml")
+    root = ET.fromstring(r.content)
+    assert root.tag == f"{NS}svg"
+    assert root.find(f"{NS}title") is not None and root.find(f"{NS}desc") is not None
+    return root
+
+
+def test_every_view_map_is_valid_and_clickable(client: TestClient) -> None:
+    views = {v for z in client.get("/api/zones").json() for v in z["views"]}
+    views |= {v for m in client.get("/api/muscles").json() for v in client.get(f"/api/muscles/{m['slug']}").json()["views"]}
+    assert {"anterior", "posterior"} <= views
+    for view in sorted(views):
+        root = _svg(client, f"/maps/{view}.svg")
+        links = root.iter(f"{NS}a")
+        for a in links:
+            assert a.get("aria-label") and a.get("href", "").startswith("/muscles/")
+        texts = "".join(t.text or "" for t in root.iter(f"{NS}text"))
+        assert "R" in texts or "Right side" in texts
+
+
+def test_every_drawn_muscle_map_is_valid(client: TestClient) -> None:
+    drawn = 0
+    for m in client.get("/api/muscles").json():
+        r = client.get(f"/maps/muscles/{m['slug']}.svg")
+        if r.status_code == 404:
+            continue
+        drawn += 1
+        root = ET.fromstring(r.content)
+        assert root.find(f"{NS}title") is not None
+    assert drawn >= 20
+
+
+def test_muscle_map_follows_the_clinical_convention(client: TestClient) -> None:
+    svg = client.get("/maps/muscles/upper-trapezius.svg").text
+    assert 'id="stipple"' in svg and 'class="ess"' in svg and 'class="tp"' in svg
+    assert "Essential referral zone (solid)" in svg and "Spillover zone (stippled)" in svg
+    assert "Trigger-Point Atlas" in svg  # attribution inside the picture
+
+
+def test_png_decodes(client: TestClient) -> None:
+    r = client.get("/maps/muscles/upper-trapezius.png", params={"width": 480})
+    assert r.status_code == 200 and r.content.startswith(b"\x89PNG\r\n\x1a\n")
+    assert int.from_bytes(r.content[16:20], "big") == 480
+
+
+@pytest.mark.parametrize("query", ["scheme=red;fill:url(javascript:x)", "width=333", "labels=maybe", "view=sideways",
+                                   "scheme=%3Cstyle%3E"])
+def test_bad_options_are_4xx(client: TestClient, query: str) -> None:
+    r = client.get(f"/maps/muscles/upper-trapezius.svg?{query}")
+    assert r.status_code == 422 and "detail" in r.json()
+
+
+def test_unknown_view_and_muscle_are_404_or_422(client: TestClient) -> None:
+    assert client.get("/maps/sideways.svg").status_code == 422
+    assert client.get("/maps/muscles/nope.svg").status_code == 404
+    assert client.get("/maps/anterior.gif").status_code == 422
+
+
+@pytest.mark.parametrize("scheme", ["clinical", "colour-blind", "greyscale"])
+def test_schemes_render(client: TestClient, scheme: str) -> None:
+    svg = client.get(f"/maps/muscles/upper-trapezius.svg?scheme={scheme}").text
+    png = resvg_py.svg_to_bytes(svg_string=svg)
+    assert bytes(png).startswith(b"\x89PNG")
