@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -80,11 +79,15 @@ def schema(out: Annotated[Path, typer.Option(help="Folder for the JSON Schema fi
     """Write JSON Schemas of the data files so an editor validates while typing."""
     import json
 
+    from pydantic import BaseModel
+
     from app.schemas import content, figure
 
     out.mkdir(parents=True, exist_ok=True)
-    for name, model in {"muscle": content.Muscle, "zones": content.ZonesFile, "conditions": content.ConditionsFile,
-                        "sources": content.SourcesFile, "figure": figure.FigureView}.items():
+    models: dict[str, type[BaseModel]] = {
+        "muscle": content.Muscle, "zones": content.ZonesFile, "conditions": content.ConditionsFile,
+        "sources": content.SourcesFile, "figure": figure.FigureView, "figure-part": figure.FigurePart}
+    for name, model in models.items():
         (out / f"{name}.schema.json").write_text(json.dumps(model.model_json_schema(), indent=2) + "\n")
         typer.echo(f"wrote {out / (name + '.schema.json')}")
 
@@ -116,4 +119,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

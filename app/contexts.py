@@ -31,7 +31,8 @@ class BadRequest(Exception):
 
 
 def _crumbs(*items: tuple[str, str | None]) -> list[dict[str, str | None]]:
-    return [{"name": "Atlas", "url": urls.home()}] + [{"name": n, "url": u} for n, u in items]
+    home: dict[str, str | None] = {"name": "Atlas", "url": urls.home()}
+    return [home] + [{"name": n, "url": u} for n, u in items]
 
 
 def home(atlas: Atlas) -> Ctx:

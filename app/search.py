@@ -56,8 +56,8 @@ class SearchIndex:
             if score > best.get(i, (-1.0, ""))[0]:
                 best[i] = (score, matched)
 
-        for key_i, key in enumerate(self._choices):
-            i = self._owner[key_i]
+        for key_index, key in enumerate(self._choices):
+            i = self._owner[key_index]
             if key == nq:
                 offer(i, 200, key)
             elif key.startswith(nq) or f" {nq}" in f" {key}":
@@ -70,9 +70,9 @@ class SearchIndex:
             offer(self._owner[key_i], float(score) + 2, key)
         by_slug = {(e.kind, e.slug): i for i, e in enumerate(self.entries)}
         for rank, (kind, slug, _) in enumerate(fulltext or []):
-            i = by_slug.get((kind, slug))
-            if i is not None:
-                offer(i, 70 - rank, "text")
+            owner = by_slug.get((kind, slug))
+            if owner is not None:
+                offer(owner, 70 - rank, "text")
         hits = [Hit(self.entries[i].kind, self.entries[i].slug, self.entries[i].name,
                     round(score + KIND_BONUS[self.entries[i].kind], 1), matched)
                 for i, (score, matched) in best.items()]

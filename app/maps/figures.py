@@ -8,7 +8,7 @@ from enum import StrEnum
 from fastapi import Path
 
 from app import queries
-from app.maps.render import HEAT_LEVELS, Options, Panel, ZoneDrawing, render
+from app.maps.render import HEAT_LEVELS, Options, Panel, ViewGeometry, ZoneDrawing, render
 from app.urls import urls
 
 FULL_VIEWS = ("anterior", "posterior", "lateral")
@@ -21,7 +21,7 @@ class Scheme(StrEnum):
     greyscale = "greyscale"
 
 
-def _views(conn: sqlite3.Connection) -> dict[str, queries.ViewGeometry]:
+def _views(conn: sqlite3.Connection) -> dict[str, ViewGeometry]:
     return {v.view: v for v in queries.views(conn)}
 
 

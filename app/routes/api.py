@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query
 
@@ -12,8 +12,8 @@ from app.schemas import api
 from app.urls import urls
 
 router = APIRouter(prefix="/api", tags=["api"])
-NOT_FOUND = {404: {"model": api.Problem, "description": "No such item"}}
-BAD = {400: {"model": api.Problem, "description": "Bad parameter"}}
+NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": api.Problem, "description": "No such item"}}
+BAD: dict[int | str, dict[str, Any]] = {400: {"model": api.Problem, "description": "Bad parameter"}}
 
 
 @router.get("/muscles", response_model=list[api.MuscleItem], summary="All muscles")
