@@ -18,7 +18,7 @@ from app import contexts
 from app.atlas import Atlas
 from app.cache import ResponseCache
 from app.contexts import REGION_LABELS
-from app.loader.build import build
+from app.loader.build import BuildError, build, stored_hash
 from app.routes import api, maps, pages
 from app.security import HTMX_CDN, HTMX_SRI, SecurityHeaders
 from app.settings import Settings
@@ -30,8 +30,20 @@ DISCLAIMER = ("Educational reference for trained professionals. Not a diagnosis 
 
 
 def ensure_database(settings: Settings) -> None:
-    """Build the database when it is missing, damaged or older than its inputs."""
-    result = build(settings.data_dir, settings.figure_dir, settings.db_path)
+    """Build the database when it is missing, damaged or older than its inputs.
+
+    Bad data never takes the atlas down: the problems are logged and the last good database is
+    served. With no database at all there is nothing to serve, so the error propagates.
+    """
+    try:
+        result = build(settings.data_dir, settings.figure_dir, settings.db_path)
+    except BuildError as exc:
+        if stored_hash(settings.db_path) is None:
+            raise
+        for problem in exc.problems:
+            log.error("%s", problem)
+        log.error("data has %d problem(s); serving the previous database", len(exc.problems))
+        return
     if result.built:
         log.warning("built %s", settings.db_path)
 

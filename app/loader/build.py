@@ -249,7 +249,9 @@ def _insert(s: Session, atlas: Atlas, digest: str) -> None:
         for (slug, side), ms in cv.muscles.items():
             s.add(db.MuscleShapeRow(muscle=slug, view=view, side=side, d=ms.d, fibres=ms.fibres))
         for (slug, side), zs in cv.zones.items():
-            s.add(db.ZoneShapeRow(zone=slug if side == "midline" else f"{side}-{slug}", view=view, d=zs.d))
+            # a midline zone drawn on a one-sided view is still the one midline zone
+            midline = side == "midline" or not zone_index[slug].sided
+            s.add(db.ZoneShapeRow(zone=slug if midline else f"{side}-{slug}", view=view, d=zs.d))
     counts = {"muscles": len(c.muscles), "trigger_points": tp_id, "zones": ordinal, "conditions": len(c.conditions),
               "sources": len(c.sources), "views": len(atlas.views)}
     for key, value in {"input_hash": digest, "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
