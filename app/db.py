@@ -127,6 +127,7 @@ class MuscleShapeRow(SQLModel, table=True):
     muscle: str = Field(index=True, foreign_key="muscle.slug")
     view: str = Field(foreign_key="view.view")
     side: str
+    ordinal: int  # drawing order as authored: later shapes lie on top
     d: str
     fibres: str
 

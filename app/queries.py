@@ -162,7 +162,7 @@ def views(conn: sqlite3.Connection) -> list[ViewGeometry]:
 
 def view_muscles(conn: sqlite3.Connection, view: str) -> list[MuscleDrawing]:
     sql = ("SELECT s.muscle, s.side, s.d, s.fibres, m.name, m.depth FROM muscle_shape s JOIN muscle m "
-           "ON m.slug = s.muscle WHERE s.view = ? ORDER BY m.depth DESC, m.slug, s.side")
+           "ON m.slug = s.muscle WHERE s.view = ? ORDER BY s.ordinal")
     return [MuscleDrawing(slug=r["muscle"], name=r["name"], side=r["side"], depth=r["depth"], d=r["d"],
                           fibres=r["fibres"]) for r in conn.execute(sql, (view,))]
 

@@ -22,6 +22,11 @@
     if (!links.length) { return; }
     svg.dataset.keys = "1";
     links.forEach(function (a, i) { a.setAttribute("tabindex", i === 0 ? "0" : "-1"); });
+    // whichever link has focus is the map's one tab stop
+    svg.addEventListener("focusin", function (ev) {
+      if (links.indexOf(ev.target) < 0) { return; }
+      links.forEach(function (a) { a.setAttribute("tabindex", a === ev.target ? "0" : "-1"); });
+    });
     svg.addEventListener("keydown", function (ev) {
       var dirs = { ArrowRight: [1, 0], ArrowLeft: [-1, 0], ArrowDown: [0, 1], ArrowUp: [0, -1] };
       var d = dirs[ev.key];

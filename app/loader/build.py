@@ -22,7 +22,7 @@ from app.schemas.content import REGION_ORDER, Laterality, Muscle, Source, View
 from app.schemas.figure import FigurePart, FigureView
 
 # Bump when the database layout or the compiled geometry changes, so old builds are not reused.
-BUILD_FORMAT = "5"
+BUILD_FORMAT = "6"
 VIEW_ORDER = [v.value for v in View]
 
 
@@ -246,8 +246,8 @@ def _insert(s: Session, atlas: Atlas, digest: str) -> None:
         s.add(db.ViewRow(view=view, ordinal=VIEW_ORDER.index(view), title=cv.title, width=cv.width, height=cv.height,
                          right_on_viewer=cv.right_on_viewer, sides=list(cv.sides), silhouette=cv.silhouette.d,
                          details=list(cv.details)))
-        for (slug, side), ms in cv.muscles.items():
-            s.add(db.MuscleShapeRow(muscle=slug, view=view, side=side, d=ms.d, fibres=ms.fibres))
+        for i, ((slug, side), ms) in enumerate(cv.muscles.items()):
+            s.add(db.MuscleShapeRow(muscle=slug, view=view, side=side, ordinal=i, d=ms.d, fibres=ms.fibres))
         for (slug, side), zs in cv.zones.items():
             # a midline zone drawn on a one-sided view is still the one midline zone
             midline = side == "midline" or not zone_index[slug].sided

@@ -132,6 +132,14 @@ def _defs(dwg: svgwrite.Drawing, c: dict[str, str], heat_max: int) -> None:
         dwg.defs.add(p)
 
 
+def _link(dwg: svgwrite.Drawing, href: str, cls: str) -> Group:
+    # svgwrite writes xlink:href and target="_blank"; plain SVG 2 href opens in place, like any link
+    link = dwg.a(href=href, class_=cls)
+    del link.attribs["xlink:href"], link.attribs["target"]
+    link.attribs["href"] = href
+    return link
+
+
 def _cross(g: Group, dwg: svgwrite.Drawing, x: float, y: float, r: float = 3.2) -> None:
     for cls in ("tpbg", "tp"):
         g.add(dwg.path(d=f"M{_fmt(x - r)} {_fmt(y - r)}L{_fmt(x + r)} {_fmt(y + r)}M{_fmt(x - r)} {_fmt(y + r)}"
@@ -152,7 +160,7 @@ def _panel(dwg: svgwrite.Drawing, panel: Panel, opts: Options, dx: float, dy: fl
             shape = dwg.path(d=z.d, class_=cls)
         shape.set_desc(title=z.name)
         if z.href:
-            link = dwg.a(href=z.href, class_="z")
+            link = _link(dwg, z.href, "z")
             link.attribs["aria-label"] = z.name
             link.add(shape)
             g.add(link)
@@ -166,7 +174,7 @@ def _panel(dwg: svgwrite.Drawing, panel: Panel, opts: Options, dx: float, dy: fl
         side_name = f"{m.name} ({m.side})" if m.side in ("right", "left") else m.name
         shape = dwg.path(d=m.d, class_="shape")
         if m.href:
-            holder = dwg.a(href=m.href, class_=cls)
+            holder = _link(dwg, m.href, cls)
             holder.attribs["aria-label"] = side_name
             holder.attribs["data-muscle"] = m.slug
         else:
