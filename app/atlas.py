@@ -17,8 +17,9 @@ class Atlas:
     """Shared by every request. SQLite reads are serialised on one connection: the data is small
     and every response is cached after its first rendering, so contention is not a concern."""
 
-    def __init__(self, db_path: Path) -> None:
+    def __init__(self, db_path: Path, base_url: str = "http://127.0.0.1:8000") -> None:
         self.db_path = db_path
+        self.base_url = base_url.rstrip("/")
         self._conn = connect_readonly(db_path)
         self.lock = threading.Lock()
 

@@ -114,6 +114,24 @@ def render(
     typer.echo(f"wrote {out}")
 
 
+@cli.command("export")
+def export_cmd(out: Annotated[Path, typer.Argument(help="Folder to write the static copy into")]) -> None:
+    """Write a complete static copy (pages, maps, images, JSON) with relative links."""
+    import time
+
+    from app.export import export
+
+    settings = Settings()
+    start = time.perf_counter()
+    with typer.progressbar(length=1, label="Exporting") as bar:
+        def progress(done: int, total: int) -> None:
+            bar.length = total
+            bar.update(done - bar.pos)
+
+        n = export(out, settings, progress)
+    typer.echo(f"wrote {n} files to {out} in {time.perf_counter() - start:.1f} s")
+
+
 def main() -> None:
     cli(prog_name="atlas")
 

@@ -30,7 +30,7 @@ class BadRequest(Exception):
     pass
 
 
-def _crumbs(*items: tuple[str, str | None]) -> list[dict[str, str | None]]:
+def crumbs(*items: tuple[str, str | None]) -> list[dict[str, str | None]]:
     home: dict[str, str | None] = {"name": "Atlas", "url": urls.home()}
     return [home] + [{"name": n, "url": u} for n, u in items]
 
@@ -42,7 +42,7 @@ def home(atlas: Atlas) -> Ctx:
         regions = _regions(queries.muscles(atlas.conn))
     counts = json.loads(atlas.meta.get("counts", "{}"))
     return {
-        "page": "home", "title": "Trigger-point atlas", "breadcrumbs": _crumbs(),
+        "page": "home", "title": "Trigger-point atlas", "breadcrumbs": crumbs(),
         "counts": counts, "views": [{"view": v, "svg": urls.view_svg(v)} for v in views],
         "regions": [{"region": r, "muscles": [{"slug": m["slug"], "name": m["name"], "url": m["url"]} for m in ms]}
                     for r, ms in regions.items()],
@@ -60,7 +60,7 @@ def _regions(ms: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
 def muscle_list(atlas: Atlas) -> Ctx:
     with atlas.lock:
         ms = queries.muscles(atlas.conn)
-    return {"page": "muscles", "title": "Muscles by region", "breadcrumbs": _crumbs(("Muscles", None)),
+    return {"page": "muscles", "title": "Muscles by region", "breadcrumbs": crumbs(("Muscles", None)),
             "count": len(ms), "regions": [{"region": r, "muscles": v} for r, v in _regions(ms).items()]}
 
 
@@ -78,8 +78,9 @@ def muscle(atlas: Atlas, slug: str) -> Ctx:
         c["url"] = urls.condition(c["slug"])
     m.pop("file")
     return {
-        "page": "muscle", "title": m["name"], "breadcrumbs": _crumbs(("Muscles", urls.muscles()), (m["name"], None)),
+        "page": "muscle", "title": m["name"], "breadcrumbs": crumbs(("Muscles", urls.muscles()), (m["name"], None)),
         "muscle": m, "map": {"svg": urls.muscle_svg(slug), "png": urls.muscle_png(slug)},
+        "share": share(atlas.base_url, "muscle", slug, f"{m['name']}: trigger points and referral pattern"),
         "api": urls.api_muscle(slug), "_map": svg,
     }
 
@@ -89,7 +90,7 @@ def condition_list(atlas: Atlas) -> Ctx:
         cs = queries.conditions(atlas.conn)
     for c in cs:
         c["url"] = urls.condition(c["slug"])
-    return {"page": "conditions", "title": "Conditions", "breadcrumbs": _crumbs(("Conditions", None)),
+    return {"page": "conditions", "title": "Conditions", "breadcrumbs": crumbs(("Conditions", None)),
             "conditions": cs}
 
 
@@ -108,8 +109,9 @@ def condition(atlas: Atlas, slug: str) -> Ctx:
     hot = [{"zone": z, "name": zobj[z]["name"], "muscles": n, "url": urls.zone(z)}
            for z, n in sorted(heat.items(), key=lambda kv: (-kv[1], kv[0]))]
     return {"page": "condition", "title": c["name"],
-            "breadcrumbs": _crumbs(("Conditions", urls.conditions()), (c["name"], None)),
-            "condition": c, "zones": hot, "map": {"svg": urls.condition_svg(slug)}, "_map": svg}
+            "breadcrumbs": crumbs(("Conditions", urls.conditions()), (c["name"], None)),
+            "condition": c, "zones": hot, "map": {"svg": urls.condition_svg(slug)}, "_map": svg,
+            "share": share(atlas.base_url, "condition", slug, f"{c['name']}: referral heat map")}
 
 
 def zone_list(atlas: Atlas) -> Ctx:
@@ -118,7 +120,7 @@ def zone_list(atlas: Atlas) -> Ctx:
     regions: dict[str, list[dict[str, Any]]] = {r: [] for r in REGION_ORDER}
     for z in zs:
         regions[z["region"]].append({**z, "url": urls.zone(z["slug"])})
-    return {"page": "zones", "title": "Body zones", "breadcrumbs": _crumbs(("Zones", None)),
+    return {"page": "zones", "title": "Body zones", "breadcrumbs": crumbs(("Zones", None)),
             "regions": [{"region": r, "zones": v} for r, v in regions.items() if v]}
 
 
@@ -132,7 +134,7 @@ def zone(atlas: Atlas, slug: str) -> Ctx:
                                     map_id="zone-map")
     for m in ms:
         m["url"] = urls.muscle(m["slug"])
-    return {"page": "zone", "title": z["name"], "breadcrumbs": _crumbs(("Zones", urls.zones()), (z["name"], None)),
+    return {"page": "zone", "title": z["name"], "breadcrumbs": crumbs(("Zones", urls.zones()), (z["name"], None)),
             "zone": z, "muscles": ms, "lookup": urls.lookup([slug]), "_map": svg}
 
 
@@ -186,7 +188,7 @@ def lookup(atlas: Atlas, zone_values: list[str], limit: int = 25) -> Ctx:
             regions.setdefault(z["region"], []).append({"slug": z["slug"], "name": z["name"],
                                                         "checked": z["slug"] in selected})
     return {
-        "page": "lookup", "title": "Where does it hurt?", "breadcrumbs": _crumbs(("Pain lookup", None)),
+        "page": "lookup", "title": "Where does it hurt?", "breadcrumbs": crumbs(("Pain lookup", None)),
         "selected": [{"slug": z, "name": zobj[z]["name"], "remove": urls.lookup([x for x in selected if x != z])}
                      for z in selected],
         **data, "_regions": regions, "_maps": maps, "_small": small, "_clear": urls.lookup(),
@@ -215,7 +217,7 @@ def search(atlas: Atlas, q: str) -> Ctx:
     hits = atlas.search_index.search(q, ft) if q else []
     route = {"muscle": urls.muscle, "condition": urls.condition, "zone": urls.zone}
     return {"page": "search", "title": f"Search: {q}" if q else "Search",
-            "breadcrumbs": _crumbs(("Search", None)), "q": q,
+            "breadcrumbs": crumbs(("Search", None)), "q": q,
             "results": [{"kind": h.kind, "slug": h.slug, "name": h.name, "score": h.score, "url": route[h.kind](h.slug)}
                         for h in hits]}
 
@@ -223,3 +225,85 @@ def search(atlas: Atlas, q: str) -> Ctx:
 def public(ctx: Ctx) -> Ctx:
     """The JSON twin: the same context less the HTML-only extras."""
     return {k: v for k, v in ctx.items() if not k.startswith("_")}
+
+
+def coverage(atlas: Atlas) -> Ctx:
+    meta = atlas.meta
+    about = json.loads(meta["about"]) if meta.get("about") else {}
+    with atlas.lock:
+        ms = queries.muscles(atlas.conn)
+        cs = queries.conditions(atlas.conn)
+        srcs = queries.sources(atlas.conn)
+        reviews = queries.review_counts(atlas.conn)
+    by_region = {r: len(v) for r, v in _regions(ms).items()}
+    views: dict[str, int] = {}
+    for m in ms:
+        for v in m["views"]:
+            views[v] = views.get(v, 0) + 1
+    return {
+        "page": "coverage", "title": "Coverage", "breadcrumbs": crumbs(("Coverage", None)),
+        "counts": json.loads(meta.get("counts", "{}")), "built_at": meta.get("built_at"),
+        "version": about.get("version"), "licence": about.get("licence"),
+        "muscles_by_region": by_region, "muscles_by_view": views,
+        "undrawn": [m["slug"] for m in ms if not m["views"]],
+        "conditions_without_muscles": [c["slug"] for c in cs if not c["muscle_count"]],
+        "muscles_with_second_review": sum(1 for n in reviews.values() if n >= 2),
+        "not_yet_covered": about.get("not_yet_covered", []), "changelog": about.get("changelog", []),
+        "sources": list(srcs.values()),
+    }
+
+
+def primer(atlas: Atlas) -> Ctx:
+    raw = atlas.meta.get("primer")
+    if not raw:
+        raise NotFound("the primer is not in this build")
+    data = json.loads(raw)
+    with atlas.lock:
+        srcs = queries.sources(atlas.conn)
+    for sec in data["sections"]:
+        sec["sources"] = queries.resolve_refs(sec["sources"], srcs)
+    for ev in data["adverse_events"]:
+        ev["source"] = queries.resolve_refs([ev["source"]], srcs)[0]
+    data["contraindication_sources"] = queries.resolve_refs(data["contraindication_sources"], srcs)
+    return {"page": "primer", "title": data["title"], "breadcrumbs": crumbs(("Dry-needling primer", None)),
+            "primer": data}
+
+
+EMBED = Options(width=None, labels=True, legend=True, target="_top")
+
+
+def embed_muscle(atlas: Atlas, slug: str) -> Ctx:
+    with atlas.lock:
+        m = atlas.conn.execute("SELECT slug, name, latin FROM muscle WHERE slug = ?", (slug,)).fetchone()
+        if m is None:
+            raise NotFound(f"no muscle '{slug}'")
+        svg = figures.muscle_map(atlas.conn, slug, EMBED, map_id="embed-map", links=True)
+    return {"page": "embed", "title": f"{m['name']}: trigger points and referral pattern", "kind": "muscle",
+            "slug": slug, "url": urls.muscle(slug), "svg_url": urls.muscle_svg(slug), "_map": svg}
+
+
+def embed_condition(atlas: Atlas, slug: str) -> Ctx:
+    with atlas.lock:
+        c = atlas.conn.execute("SELECT slug, name FROM condition WHERE slug = ?", (slug,)).fetchone()
+        if c is None:
+            raise NotFound(f"no condition '{slug}'")
+        svg = figures.heat_map(atlas.conn, queries.condition_heat(atlas.conn, slug),
+                               f"{c['name']}: where its muscles refer pain",
+                               "Denser hatching: more of the related muscles refer there.", EMBED,
+                               map_id="embed-map", links=True)
+    return {"page": "embed", "title": f"{c['name']}: referral heat map", "kind": "condition", "slug": slug,
+            "url": urls.condition(slug), "svg_url": urls.condition_svg(slug), "_map": svg}
+
+
+def share(base_url: str, kind: str, slug: str, title: str) -> Ctx:
+    """What the "Use this map" panel offers: embed snippet, image URLs, a citation line."""
+    page = f"{base_url}/{'muscles' if kind == 'muscle' else 'conditions'}/{slug}"
+    embed = f"{base_url}/embed/{'muscles' if kind == 'muscle' else 'conditions'}/{slug}"
+    svg = f"{base_url}/maps/{'muscles' if kind == 'muscle' else 'conditions'}/{slug}.svg"
+    return {
+        "page_url": page, "embed_url": embed, "svg": svg, "png": svg[:-4] + ".png",
+        "iframe": f'<iframe src="{embed}" title="{title}" width="640" height="520" style="border:0;max-width:100%" '
+                  'loading="lazy"></iframe>',
+        "citation": f"{title}. Trigger-Point Atlas, {page}. Licence CC BY-SA 4.0.",
+        "oembed": f"{base_url}/oembed?url={page}&format=json",
+    }

@@ -5,9 +5,11 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.utils import get_openapi
 from fastapi.responses import FileResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -19,7 +21,7 @@ from app.atlas import Atlas
 from app.cache import ResponseCache
 from app.contexts import REGION_LABELS
 from app.loader.build import BuildError, build, stored_hash
-from app.routes import api, maps, pages
+from app.routes import api, maps, pages, share
 from app.security import HTMX_CDN, HTMX_SRI, SecurityHeaders
 from app.settings import Settings
 from app.urls import urls
@@ -69,10 +71,11 @@ def create_app(settings: Settings | None = None) -> ASGIApp:
     app = FastAPI(title="Trigger-point atlas", version="0.1.0", lifespan=lifespan,
                   description="Myofascial trigger points, referral patterns, needling safety and conditions.")
     app.state.settings = settings
-    app.state.atlas = Atlas(settings.db_path)
+    app.state.atlas = Atlas(settings.db_path, settings.base_url)
     app.state.templates = _templates(settings)
     app.include_router(api.router)
     app.include_router(maps.router)
+    app.include_router(share.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=settings.static_dir), name="static")
 
@@ -84,7 +87,7 @@ def create_app(settings: Settings | None = None) -> ASGIApp:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        return pages.error_page(request, exc.status_code, str(exc.detail))
+        return pages.error_page(request, exc.status_code, str(exc.detail), headers=getattr(exc, "headers", None))
 
     @app.exception_handler(contexts.NotFound)
     async def not_found(request: Request, exc: contexts.NotFound) -> Response:
@@ -99,4 +102,23 @@ def create_app(settings: Settings | None = None) -> ASGIApp:
         msgs = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
         return pages.error_page(request, 422, msgs or "invalid request")
 
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+            problem = {"$ref": "#/components/schemas/Problem"}
+            schema["components"]["schemas"]["Problem"] = {
+                "title": "Problem", "type": "object", "required": ["detail"],
+                "properties": {"detail": {"type": "string", "title": "Detail"}}}
+            for ops in schema["paths"].values():
+                for op in ops.values():
+                    # validation errors come back as one readable message, like every other 4xx
+                    if "422" in op.get("responses", {}):
+                        op["responses"]["422"] = {"description": "Bad parameter",
+                                                  "content": {"application/json": {"schema": problem}}}
+            for name in ("HTTPValidationError", "ValidationError"):
+                schema["components"]["schemas"].pop(name, None)
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
     return ResponseCache(SecurityHeaders(app), enabled=settings.cache)

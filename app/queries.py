@@ -282,3 +282,7 @@ def fulltext(conn: sqlite3.Connection, q: str, limit: int = 30) -> list[tuple[st
     except sqlite3.OperationalError:
         return []
     return [(r["kind"], r["slug"], -r["rank"]) for r in rows]
+
+
+def review_counts(conn: sqlite3.Connection) -> dict[str, int]:
+    return {r["slug"]: len(_j(r["review"])) for r in conn.execute("SELECT slug, review FROM muscle")}

@@ -35,6 +35,12 @@ class Urls:
     def search(self, q: str = "") -> str:
         return f"/search?{urlencode({'q': q})}" if q else "/search"
 
+    def coverage(self) -> str:
+        return "/coverage"
+
+    def primer(self, section: str = "") -> str:
+        return "/primer" + (f"#{section}" if section else "")
+
     def view_svg(self, view: str) -> str:
         return f"/maps/{view}.svg"
 

@@ -94,3 +94,73 @@ def test_screenshots_for_review(page: Page, server: str, tmp_path_factory: pytes
         page.goto(server + url)
         page.screenshot(path=str(out / f"{name}.png"), full_page=True)
         assert (out / f"{name}.png").stat().st_size > 10_000
+
+
+def _zone(page: Page, view: str, name: str):  # type: ignore[no-untyped-def]
+    return page.locator(f'#pain-{view} a.z[aria-label^="{name}"]').first
+
+
+def test_pain_map_ranks_muscles_and_survives_a_reload(page: Page, server: str) -> None:
+    page.goto(server + "/lookup")
+    page.wait_for_function("() => window.htmx !== undefined")
+    _zone(page, "posterior", "Heel (plantar) (right)").click()
+    expect(page.locator(".chips")).to_contain_text("Heel (plantar) (right)")
+    _zone(page, "posterior", "Calf (right)").click()
+    expect(page.locator(".chips")).to_contain_text("Calf (right)")
+    assert "zones=" in page.url and "right-heel" in page.url and "right-calf" in page.url
+    first = page.locator(".ranked > li h3 a").first
+    expect(first).to_have_text("Soleus")
+    page.reload()
+    expect(page.locator(".ranked > li h3 a").first).to_have_text("Soleus")
+    page.go_back()
+    expect(page.locator(".chips li")).to_have_count(1)
+
+
+def test_pain_lookup_without_javascript(browser: Browser, server: str) -> None:
+    ctx = browser.new_context(java_script_enabled=False)
+    p = ctx.new_page()
+    p.goto(server + "/lookup")
+    p.check('input[name="zones"][value="right-heel"]')
+    p.check('input[name="zones"][value="right-calf"]')
+    p.locator(".zoneform button[type=submit]").click()
+    expect(p.locator(".ranked > li h3 a").first).to_have_text("Soleus")
+    # a zone on the map is a plain link that adds it to the selection
+    p.locator('#pain-anterior a.z[aria-label^="Temple (right)"]').first.click()
+    expect(p.locator(".chips")).to_contain_text("Temple (right)")
+    ctx.close()
+
+
+def test_embed_displays_inside_a_frame_on_another_origin(page: Page, server: str, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from conftest import _free_port
+
+    port = _free_port()
+    (tmp_path / "host.html").write_text(
+        f'<!DOCTYPE html><title>LMS</title><iframe id="e" src="{server}/embed/muscles/soleus" width="600" '
+        f'height="500"></iframe><iframe id="p" src="{server}/muscles/soleus" width="600" height="300"></iframe>')
+    proc = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory",
+                             str(tmp_path)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        import time
+
+        for _ in range(50):
+            try:
+                page.goto(f"http://127.0.0.1:{port}/host.html")
+                break
+            except Exception:
+                time.sleep(0.1)
+        embed = page.frame_locator("#e")
+        expect(embed.locator("svg.atlas-map title").first).to_contain_text("Soleus")
+        expect(embed.locator("a[target=_top]").first).to_be_attached()
+        # the main page refuses to be framed: its frame never gets the atlas content
+        page.wait_for_timeout(500)
+        blocked = page.locator("#p").element_handle().content_frame()  # type: ignore[union-attr]
+        assert blocked is not None
+        # Chromium replaces a refused frame with its own error page: no atlas content gets in
+        assert "Educational reference" not in blocked.content()
+        assert "Educational reference" in page.locator("#e").element_handle().content_frame().content()  # type: ignore[union-attr]
+    finally:
+        proc.terminate()
+        proc.wait(5)

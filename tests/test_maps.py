@@ -48,7 +48,7 @@ def test_every_drawn_muscle_map_is_valid(client: TestClient) -> None:
 
 def test_muscle_map_follows_the_clinical_convention(client: TestClient) -> None:
     svg = client.get("/maps/muscles/upper-trapezius.svg").text
-    assert 'id="stipple"' in svg and 'class="ess"' in svg and 'class="tp"' in svg
+    assert 'id="map-stipple"' in svg and 'class="ess"' in svg and 'class="tp"' in svg
     assert "Essential referral zone (solid)" in svg and "Spillover zone (stippled)" in svg
     assert "Trigger-Point Atlas" in svg  # attribution inside the picture
 

@@ -256,7 +256,9 @@ def _insert(s: Session, atlas: Atlas, digest: str) -> None:
               "sources": len(c.sources), "views": len(atlas.views)}
     for key, value in {"input_hash": digest, "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
                        "counts": json.dumps(counts),
-                       "undrawn": json.dumps([w.file for w in atlas.warnings])}.items():
+                       "undrawn": json.dumps([w.file for w in atlas.warnings]),
+                       "primer": c.primer.model_dump_json() if c.primer else "",
+                       "about": c.about.model_dump_json() if c.about else ""}.items():
         s.add(db.Meta(key=key, value=value))
 
 

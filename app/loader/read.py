@@ -11,9 +11,11 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from app.schemas.content import (
+    About,
     Condition,
     ConditionsFile,
     Muscle,
+    Primer,
     Source,
     SourceRef,
     SourcesFile,
@@ -41,6 +43,8 @@ class Content:
     conditions: dict[str, Condition] = field(default_factory=dict)
     muscles: dict[str, Muscle] = field(default_factory=dict)
     muscle_files: dict[str, str] = field(default_factory=dict)
+    primer: Primer | None = None
+    about: About | None = None
     problems: list[Problem] = field(default_factory=list)
 
 
@@ -94,6 +98,21 @@ def read_content(root: Path) -> Content:
             if item.slug in target:
                 p.append(Problem(rel(path), f"{attr}[{i}].slug", f"duplicate slug '{item.slug}'"))
             target[item.slug] = item
+
+    extras: tuple[tuple[str, type[BaseModel], str], ...] = (("primer.yaml", Primer, "primer"),
+                                                             ("about.yaml", About, "about"))
+    for name, extra, attr in extras:
+        path = root / name
+        if path.exists():
+            setattr(c, attr, _validate(extra, _load_yaml(path, rel(path), p), rel(path), p))
+            if attr == "primer" and c.primer is not None:
+                refs = [s for sec in c.primer.sections for s in sec.sources]
+                refs += [e.source for e in c.primer.adverse_events] + list(c.primer.contraindication_sources)
+                for ref in refs:
+                    if ref.source not in c.sources:
+                        p.append(Problem(rel(path), "sources", f"unknown source '{ref.source}'"))
+        else:
+            p.append(Problem(rel(path), "(file)", "missing"))
 
     muscle_dir = root / "muscles"
     for path in sorted(muscle_dir.rglob("*.yaml")) if muscle_dir.exists() else []:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import replace
 from enum import StrEnum
 
 from fastapi import Path
@@ -44,7 +45,7 @@ def view_map(conn: sqlite3.Connection, view: str, opts: Options, *, current: str
         title = f"Where does it hurt? {geo.title}"
         desc = "Select the painful areas on the body; each area is a link that adds or removes it."
     else:
-        muscles = [m.__class__(**{**m.__dict__, "href": urls.muscle(m.slug)}) for m in queries.view_muscles(conn, view)]
+        muscles = [replace(m, href=urls.muscle(m.slug)) for m in queries.view_muscles(conn, view)]
         panel = Panel(geometry=geo, muscles=muscles)
         title = f"Muscles — {geo.title}"
         desc = (f"{len({m.slug for m in muscles})} muscles drawn; each is a link to its page. Deep muscles are "
@@ -54,7 +55,7 @@ def view_map(conn: sqlite3.Connection, view: str, opts: Options, *, current: str
 
 
 def muscle_map(conn: sqlite3.Connection, slug: str, opts: Options, views: list[str] | None = None,
-               map_id: str = "map") -> str | None:
+               map_id: str = "map", links: bool = False) -> str | None:
     """One muscle: its shape, trigger points as X, essential zones solid and spillover stippled."""
     m = conn.execute("SELECT slug, name, depth FROM muscle WHERE slug = ?", (slug,)).fetchone()
     if m is None:
@@ -69,6 +70,9 @@ def muscle_map(conn: sqlite3.Connection, slug: str, opts: Options, views: list[s
         shapes = queries.view_zones(conn, view)
         drawn = [d for d in queries.view_muscles(conn, view) if d.slug == slug and d.side == "right"]
         zones = queries.zone_drawings(shapes, pattern, zobj)
+        if links:  # embeds: the muscle and each zone open their atlas page
+            drawn = [replace(d, href=urls.muscle(d.slug)) for d in drawn]
+            zones = [replace(z, href=urls.zone(z.slug)) for z in zones]
         if not drawn and not zones:
             continue
         if view not in FULL_VIEWS and not drawn and views is None:
@@ -95,7 +99,7 @@ def _limit(panels: list[Panel]) -> list[Panel]:
 
 
 def heat_map(conn: sqlite3.Connection, counts: dict[str, int], title: str, desc: str, opts: Options,
-             map_id: str = "map") -> str | None:
+             map_id: str = "map", links: bool = False) -> str | None:
     if not counts:
         return None
     zobj = queries.zone_objects(conn)
@@ -106,7 +110,7 @@ def heat_map(conn: sqlite3.Connection, counts: dict[str, int], title: str, desc:
             continue
         shapes = queries.view_zones(conn, view)
         zones = [ZoneDrawing(slug=z, name=f"{zobj[z]['name']}: {n} muscle{'s' if n > 1 else ''}", d=shapes[z],
-                             kind="heat", level=min(n, HEAT_LEVELS))
+                             kind="heat", level=min(n, HEAT_LEVELS), href=urls.zone(z) if links else None)
                  for z, n in sorted(counts.items(), key=lambda kv: kv[1]) if z in shapes]
         if zones:
             panels.append(Panel(geometry=geo, zones=zones))

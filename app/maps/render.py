@@ -6,6 +6,7 @@ functions (it is no longer developed, so its use is kept small and replaceable).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape
@@ -86,6 +87,7 @@ class Options:
     deep: bool = True
     heat_max: int = 0
     extra_legend: tuple[str, ...] = field(default_factory=tuple)
+    target: str | None = None  # "_top" in embeds, so a click opens the atlas page outside the frame
 
 
 def _fmt(v: float) -> str:
@@ -104,7 +106,7 @@ def _style(c: dict[str, str]) -> str:
         f"a.m:hover path.shape,a.m:focus path.shape,a.m.current path.shape{{fill:{c['hi']};fill-opacity:.6;"
         f"stroke:{c['hi']};stroke-width:1.4}}"
         f"a.m:focus{{outline:none}}a.m:focus path.shape{{stroke-width:2.2}}"
-        f".ess{{fill:{c['ess']};fill-opacity:.85}}.spill{{fill:url(#stipple)}}"
+        f".ess{{fill:{c['ess']};fill-opacity:.85}}"
         f".zone-plain{{fill:{c['hi']};fill-opacity:.08;stroke:{c['hi']};stroke-width:.4;stroke-opacity:.4}}"
         f"a.z:hover .zone-plain,a.z:focus .zone-plain{{fill-opacity:.35}}"
         f".sel{{fill:{c['hi']};fill-opacity:.55;stroke:{c['hi']};stroke-width:.8}}"
@@ -132,11 +134,13 @@ def _defs(dwg: svgwrite.Drawing, c: dict[str, str], heat_max: int) -> None:
         dwg.defs.add(p)
 
 
-def _link(dwg: svgwrite.Drawing, href: str, cls: str) -> Group:
+def _link(dwg: svgwrite.Drawing, href: str, cls: str, target: str | None = None) -> Group:
     # svgwrite writes xlink:href and target="_blank"; plain SVG 2 href opens in place, like any link
     link = dwg.a(href=href, class_=cls)
     del link.attribs["xlink:href"], link.attribs["target"]
     link.attribs["href"] = href
+    if target:
+        link.attribs["target"] = target
     return link
 
 
@@ -158,9 +162,11 @@ def _panel(dwg: svgwrite.Drawing, panel: Panel, opts: Options, dx: float, dy: fl
         else:
             cls = {"essential": "ess", "spillover": "spill", "selected": "sel"}.get(z.kind, "zone-plain")
             shape = dwg.path(d=z.d, class_=cls)
+            if cls == "spill":
+                shape.attribs["fill"] = "url(#stipple)"
         shape.set_desc(title=z.name)
         if z.href:
-            link = _link(dwg, z.href, "z")
+            link = _link(dwg, z.href, "z", opts.target)
             link.attribs["aria-label"] = z.name
             link.add(shape)
             g.add(link)
@@ -174,7 +180,7 @@ def _panel(dwg: svgwrite.Drawing, panel: Panel, opts: Options, dx: float, dy: fl
         side_name = f"{m.name} ({m.side})" if m.side in ("right", "left") else m.name
         shape = dwg.path(d=m.d, class_="shape")
         if m.href:
-            holder = _link(dwg, m.href, cls)
+            holder = _link(dwg, m.href, cls, opts.target)
             holder.attribs["aria-label"] = side_name
             holder.attribs["data-muscle"] = m.slug
         else:
@@ -217,7 +223,10 @@ def _legend(dwg: svgwrite.Drawing, opts: Options, has_tp: bool, has_zones: bool,
         elif kind.startswith("heat"):
             g.add(dwg.rect(insert=(x, y), size=(10, 10), fill=f"url(#{kind})", stroke="#666", stroke_width=0.4))
         else:
-            g.add(dwg.rect(insert=(x, y), size=(10, 10), class_=kind, stroke="#666", stroke_width=0.4))
+            rect = dwg.rect(insert=(x, y), size=(10, 10), class_=kind, stroke="#666", stroke_width=0.4)
+            if kind == "spill":
+                rect.attribs["fill"] = "url(#stipple)"
+            g.add(rect)
         g.add(dwg.text(label, insert=(x + 14, y + 8.5), class_="lbl"))
         x += 18 + 4.2 * len(label)
     for extra in opts.extra_legend:
@@ -254,7 +263,6 @@ def render(
         dwg.attribs["width"], dwg.attribs["height"] = size["width"], size["height"]
     else:
         del dwg.attribs["width"], dwg.attribs["height"]
-    dwg.attribs["role"] = "group"
     dwg.attribs["aria-labelledby"] = f"{map_id}-title {map_id}-desc"
     dwg.defs.add(dwg.style(_style(c)))
     _defs(dwg, c, opts.heat_max)
@@ -267,7 +275,9 @@ def render(
     if legend_h:
         dwg.add(_legend(dwg, opts, has_tp, has_zones, has_heat, top + body_h + 2))
     dwg.add(dwg.text(attribution, insert=(total_w - 6, total_h - 4), text_anchor="end", class_="attr"))
-    out = str(dwg.tostring())
+    out = str(dwg.tostring()).replace(' xmlns:ev="http://www.w3.org/2001/xml-events"', "")
+    # pattern ids carry the map's id, so several maps inline in one page never share an id
+    out = re.sub(r'(id="|url\(#)(stipple|heat\d)', lambda m: f"{m[1]}{map_id}-{m[2]}", out)
     # svgwrite's <title>/<desc> take no id, and aria-labelledby needs one: add them as the first children
     head = out.index(">") + 1
     return (f'{out[:head]}<title id="{map_id}-title">{escape(title)}</title>'

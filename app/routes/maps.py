@@ -54,7 +54,24 @@ def _image(svg: str | None, fmt: str, what: str, width: Width | None) -> Respons
     return Response(svg, media_type=SVG, headers={"Cache-Control": IMAGE_CACHE})
 
 
-@router.get("/{view}.{fmt}", response_class=Response, responses={200: {"content": {SVG: {}, "image/png": {}}}},
+@router.get("/lookup.{fmt}", response_class=Response,
+            responses={200: {"content": {SVG: {}, "image/png": {}}}, 400: {"description": "Unknown zone"}},
+            summary="A lookup selection, with the best-ranked muscle's pattern")
+def lookup_map(fmt: Annotated[str, figures.FMT_PATH], atlas: AtlasDep,
+               zones: Annotated[str, Query(min_length=1, max_length=4000)], width: WidthQ = None,
+               labels: LabelsQ = True, legend: LegendQ = True, scheme: SchemeQ = Scheme.clinical) -> Response:
+    try:
+        selected = contexts.parse_zones([zones], atlas.zone_objects)
+    except contexts.BadRequest as exc:
+        raise HTTPException(400, str(exc)) from exc
+    with atlas.lock:
+        svg = figures.selection_map(atlas.conn, selected, "Selected painful areas", _opts(width, labels, legend,
+                                                                                         scheme))
+    return _image(svg, fmt, "zone drawn for this selection", width)
+
+
+@router.get("/{view}.{fmt}", response_class=Response,
+            responses={200: {"content": {SVG: {}, "image/png": {}}}, 404: {"description": "View not drawn"}},
             summary="A whole view, every muscle a link")
 def view_map(view: View, fmt: Annotated[str, figures.FMT_PATH], atlas: AtlasDep, width: WidthQ = None,
              labels: LabelsQ = True, legend: LegendQ = True, scheme: SchemeQ = Scheme.clinical,
@@ -90,19 +107,3 @@ def condition_map(slug: str, fmt: Annotated[str, figures.FMT_PATH], atlas: Atlas
                                    "Denser hatching: more of the related muscles refer there.",
                                    _opts(width, labels, legend, scheme))
     return _image(svg, fmt, f"condition '{slug}'", width)
-
-
-@router.get("/lookup.{fmt}", response_class=Response,
-            responses={200: {"content": {SVG: {}, "image/png": {}}}, 400: {"description": "Unknown zone"}},
-            summary="A lookup selection, with the best-ranked muscle's pattern")
-def lookup_map(fmt: Annotated[str, figures.FMT_PATH], atlas: AtlasDep,
-               zones: Annotated[str, Query(min_length=1, max_length=4000)], width: WidthQ = None,
-               labels: LabelsQ = True, legend: LegendQ = True, scheme: SchemeQ = Scheme.clinical) -> Response:
-    try:
-        selected = contexts.parse_zones([zones], atlas.zone_objects)
-    except contexts.BadRequest as exc:
-        raise HTTPException(400, str(exc)) from exc
-    with atlas.lock:
-        svg = figures.selection_map(atlas.conn, selected, "Selected painful areas", _opts(width, labels, legend,
-                                                                                         scheme))
-    return _image(svg, fmt, "zone drawn for this selection", width)

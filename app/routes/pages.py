@@ -22,7 +22,8 @@ def render(request: Request, template: str, ctx: contexts.Ctx, as_json: bool, pa
         return JSONResponse(contexts.public(ctx), status_code=status)
     path = request.url.path
     query = request.url.query
-    ctx = {**ctx, "json_url": urls.json_twin(path, query), "path": path, "urls": urls}
+    ctx = {**ctx, "json_url": urls.json_twin(path, query), "path": path, "urls": urls,
+           "static_export": request.headers.get("x-atlas-export") == "1"}
     # htmx asks for a fragment by naming its target; a boosted page load targets the body
     target = request.headers.get("hx-target")
     name = partial[1] if partial and request.headers.get("hx-request") == "true" and target == partial[0] \
@@ -55,6 +56,8 @@ _page("/conditions", "conditions.html", contexts.condition_list)
 _page("/conditions/{slug}", "condition.html", contexts.condition)
 _page("/zones", "zones.html", contexts.zone_list)
 _page("/zones/{slug}", "zone.html", contexts.zone)
+_page("/coverage", "coverage.html", contexts.coverage)
+_page("/primer", "primer.html", contexts.primer)
 
 
 def _lookup(request: Request, atlas: Atlas, zones: list[str], as_json: bool) -> Response:
@@ -96,12 +99,15 @@ def search_json(request: Request, atlas: AtlasDep, q: str = "") -> Response:
     return _search(request, atlas, q, True)
 
 
-def error_page(request: Request, status: int, detail: str, as_json: bool | None = None) -> Response:
+def error_page(request: Request, status: int, detail: str, as_json: bool | None = None,
+               headers: dict[str, str] | None = None) -> Response:
     if as_json is None:
         as_json = request.url.path.startswith("/api/") or request.url.path.endswith(".json") or \
             "text/html" not in request.headers.get("accept", "")
     if as_json:
-        return JSONResponse({"detail": detail}, status_code=status)
+        return JSONResponse({"detail": detail}, status_code=status, headers=headers)
     ctx = {"page": "error", "title": {404: "Not found", 400: "Bad request"}.get(status, "Error"), "detail": detail,
            "status": status, "breadcrumbs": [{"name": "Atlas", "url": "/"}, {"name": "Error", "url": None}]}
-    return render(request, "error.html", ctx, False, status=status)
+    response = render(request, "error.html", ctx, False, status=status)
+    response.headers.update(headers or {})
+    return response

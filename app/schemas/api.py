@@ -184,3 +184,19 @@ class LookupResults(BaseModel):
 
 class Problem(BaseModel):
     detail: str
+
+
+class OEmbed(BaseModel):
+    version: str
+    type: str
+    title: str
+    provider_name: str
+    provider_url: str
+    author_name: str
+    html: str
+    width: int
+    height: int
+    thumbnail_url: str
+    thumbnail_width: int
+    license: str
+    license_url: str

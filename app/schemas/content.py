@@ -261,3 +261,46 @@ class ConditionsFile(Strict):
 
 def slug_of_filename(name: str) -> str:
     return re.sub(r"\.ya?ml$", "", name)
+
+
+# --- about the data ------------------------------------------------------------------------
+
+
+class ChangelogEntry(Strict):
+    version: Line
+    date: Line
+    changes: list[Line] = Field(min_length=1)
+
+
+class About(Strict):
+    version: Line
+    licence: Line
+    not_yet_covered: list[Line] = []
+    changelog: list[ChangelogEntry] = Field(min_length=1)
+
+
+# --- the dry-needling primer ---------------------------------------------------------------
+
+
+class PrimerSection(Strict):
+    slug: Slug
+    title: Line
+    paragraphs: list[Text] = Field(min_length=1)
+    sources: list[SourceRef] = Field(min_length=1)
+
+
+class AdverseEvent(Strict):
+    event: Line
+    frequency: Line  # as reported, with the study's denominator
+    severity: Literal["minor", "significant", "serious"]
+    source: SourceRef
+
+
+class Primer(Strict):
+    title: Line
+    summary: Text
+    sections: list[PrimerSection] = Field(min_length=1)
+    contraindications: list[Line] = Field(min_length=1)
+    precautions: list[Line] = []
+    adverse_events: list[AdverseEvent] = Field(min_length=1)
+    contraindication_sources: list[SourceRef] = Field(min_length=1)

@@ -1,0 +1,118 @@
+"""A complete static copy of the atlas: the same bytes the server sends, written to disk.
+
+Pages are saved as ``.html`` files and every link is rewritten relative to the file that holds it,
+so the copy works from any static host, an LMS upload or straight from disk (``file://``). The
+pages that need the server (pain lookup with a selection, search) are replaced by their static
+counterparts: the zone pages answer "which muscles refer here" one zone at a time.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Callable, Iterator
+from functools import partial
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from starlette.testclient import TestClient
+
+from app.main import create_app
+from app.settings import Settings
+
+SEEDS = ["/", "/muscles", "/conditions", "/zones", "/coverage", "/primer", "/downloads", "/index.json",
+         "/downloads/atlas.json", "/downloads/trigger-points.csv", "/downloads/atlas.sqlite", "/static/embed.css",
+         "/vendor/htmx.min.js", "/openapi.json"]
+_LINK = re.compile(r'''(?P<attr>\b(?:href|src|action))="(?P<url>/[^"#]*)(?P<frag>#[^"]*)?"''')
+_CSS_URL = re.compile(r"url\((/[^)]+)\)")
+
+
+def file_for(url: str) -> str | None:
+    """The file path (relative to the export root) that holds a site URL; None for server-only URLs."""
+    parts = urlsplit(url)
+    path = unquote(parts.path)
+    if parts.query:
+        stem, ext = posixpath.splitext(path)
+        if not ext:
+            return None  # a page that needs the server: a lookup selection or a search
+        return f"{stem.lstrip('/')}__{re.sub(r'[^A-Za-z0-9]+', '-', parts.query).strip('-')}{ext}"
+    if path == "/":
+        return "index.html"
+    path = path.lstrip("/")
+    if "." in posixpath.basename(path):
+        return path
+    return f"{path}.html"
+
+
+def relative(from_file: str, to_file: str) -> str:
+    return posixpath.relpath(to_file, posixpath.dirname(from_file) or ".")
+
+
+def rewrite(html: str, this_file: str) -> tuple[str, list[str]]:
+    """Relative links in one HTML (or SVG) document, and the site URLs it refers to."""
+    found: list[str] = []
+
+    def sub(m: re.Match[str]) -> str:
+        url = m["url"].replace("&amp;", "&")
+        target = file_for(url)
+        if m["attr"] == "action" or target is None:
+            # a server-only URL: the search form and lookup selections; point at the static stand-in
+            target = "zones.html"
+        else:
+            found.append(url)
+        return f'{m["attr"]}="{relative(this_file, target)}{m["frag"] or ""}"'
+
+    return _LINK.sub(sub, html), found
+
+
+def export(out: Path, settings: Settings, progress: Callable[[int, int], None] | None = None) -> int:
+    """Write every page, map, image and JSON reachable from the seeds; returns the number of files."""
+    settings = settings.model_copy(update={"cache": False, "base_url": settings.base_url})
+    app = create_app(settings)
+    out.mkdir(parents=True, exist_ok=True)
+    queue = list(dict.fromkeys(SEEDS + _static_files(settings)))
+    seen = set(queue)
+    written = 0
+    with TestClient(app) as client:
+        while queue:
+            url = queue.pop(0)
+            target = file_for(url)
+            if target is None:
+                continue
+            r = client.get(url, headers={"accept": "text/html", "x-atlas-export": "1"})
+            if r.status_code != 200:
+                raise RuntimeError(f"{url}: {r.status_code}")
+            ctype = r.headers.get("content-type", "")
+            body = r.content
+            links: list[str] = []
+            if ctype.startswith("text/html") or ctype.startswith("image/svg+xml"):
+                text, links = rewrite(r.text, target)
+                body = text.encode()
+            elif ctype.startswith("text/css"):
+                body = _CSS_URL.sub(partial(_css_url, target), r.text).encode()
+            dest = out / target
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            dest.write_bytes(body)
+            written += 1
+            for link in links:
+                if link not in seen:
+                    seen.add(link)
+                    queue.append(link)
+            if progress:
+                progress(written, written + len(queue))
+    return written
+
+
+def _css_url(target: str, m: re.Match[str]) -> str:
+    return f"url({relative(target, m.group(1).lstrip('/'))})"
+
+
+def _static_files(settings: Settings) -> list[str]:
+    return [f"/static/{p.name}" for p in sorted(settings.static_dir.iterdir()) if p.is_file()]
+
+
+def local_links(root: Path) -> Iterator[tuple[Path, str]]:
+    """Every relative link in the exported HTML and SVG files (for checking the copy)."""
+    for path in sorted([*root.rglob("*.html"), *root.rglob("*.svg")]):
+        for m in re.finditer(r'''\b(?:href|src)="([^"#:]+)(?:#[^"]*)?"''', path.read_text()):
+            yield path, m.group(1)

@@ -1,0 +1,67 @@
+"""Maps leave the atlas: every image kind, embeds, oEmbed and the data downloads."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sqlite3
+import xml.etree.ElementTree as ET
+
+import pytest
+import resvg_py
+from starlette.testclient import TestClient
+
+NS = "{http://www.w3.org/2000/svg}"
+IMAGES = ["/maps/muscles/soleus", "/maps/anterior", "/maps/conditions/low-back-pain",
+          "/maps/lookup.svg?zones=right-heel,right-calf"]
+
+
+@pytest.mark.parametrize("base", IMAGES)
+def test_each_image_kind_is_valid_with_title_and_attribution(client: TestClient, base: str) -> None:
+    svg_url = base if ".svg" in base else base + ".svg"
+    r = client.get(svg_url)
+    assert r.status_code == 200 and r.headers["etag"] and "max-age" in r.headers["cache-control"]
+    root = ET.fromstring(r.content)  # well-formed XML
+    assert root.find(f"{NS}title").text  # type: ignore[union-attr]
+    assert "CC BY-SA 4.0" in r.text and "Trigger-Point Atlas" in r.text
+    # a strict renderer accepts it
+    assert bytes(resvg_py.svg_to_bytes(svg_string=r.text)).startswith(b"\x89PNG")
+    png = client.get(svg_url.replace(".svg", ".png"), params={"width": 800} if "?" not in svg_url else None)
+    assert png.status_code == 200 and png.content.startswith(b"\x89PNG\r\n\x1a\n")
+
+
+def test_embeds_may_be_framed_and_pages_may_not(client: TestClient) -> None:
+    for url in ("/embed/muscles/soleus", "/embed/conditions/low-back-pain"):
+        r = client.get(url)
+        assert r.status_code == 200
+        assert "x-frame-options" not in r.headers
+        assert "frame-ancestors *" in r.headers["content-security-policy"]
+        assert 'target="_top"' in r.text and "Educational reference" in r.text
+    page = client.get("/muscles/soleus", headers={"accept": "text/html"})
+    assert page.headers["x-frame-options"] == "DENY"
+    assert client.get("/embed/muscles/nope").status_code == 404
+
+
+def test_oembed_discovery_and_answer(client: TestClient) -> None:
+    html = client.get("/muscles/soleus", headers={"accept": "text/html"}).text
+    assert 'type="application/json+oembed"' in html and 'property="og:image"' in html
+    assert "Use this map" in html and "<iframe src=" in html.replace("&lt;", "<")
+    r = client.get("/oembed", params={"url": "http://127.0.0.1:8000/muscles/soleus", "maxwidth": 400})
+    o = r.json()
+    assert o["type"] == "rich" and o["version"] == "1.0" and o["width"] == 400
+    assert "/embed/muscles/soleus" in o["html"] and o["thumbnail_url"].endswith(".png?width=480")
+    assert client.get("/oembed", params={"url": "http://x/etc/passwd"}).status_code == 404
+    assert client.get("/oembed", params={"url": "http://127.0.0.1:8000/muscles/soleus", "format": "xml"}).status_code == 422
+
+
+def test_data_downloads(client: TestClient, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    data = client.get("/downloads/atlas.json").json()
+    assert "CC BY-SA" in data["licence"] and len(data["muscles"]) == len(client.get("/api/muscles").json())
+    rows = list(csv.DictReader(io.StringIO(client.get("/downloads/trigger-points.csv").text)))
+    assert rows and {"muscle", "zone", "kind"} <= set(rows[0])
+    db = tmp_path / "a.sqlite"
+    db.write_bytes(client.get("/downloads/atlas.sqlite").content)
+    assert sqlite3.connect(db).execute("SELECT count(*) FROM muscle").fetchone()[0] == len(data["muscles"])
+    assert "CC BY-SA 4.0" in client.get("/downloads", headers={"accept": "text/html"}).text
+    json.dumps(data)
