@@ -14,6 +14,7 @@ def test_every_muscle_has_the_contract_shape(client: TestClient) -> None:
         m = client.get(f"/api/muscles/{item['slug']}").json()
         assert m["slug"] == item["slug"]
         assert m["trigger_points"], m["slug"]
+        assert m["views"], f"{m['slug']} is not drawn on any view"
         for tp in m["trigger_points"]:
             assert tp["referral"]["essential"], (m["slug"], tp["label"])
             for z in tp["referral"]["essential"] + tp["referral"]["spillover"]:

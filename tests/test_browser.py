@@ -103,8 +103,8 @@ def _zone(page: Page, view: str, name: str):  # type: ignore[no-untyped-def]
 def test_pain_map_ranks_muscles_and_survives_a_reload(page: Page, server: str) -> None:
     page.goto(server + "/lookup")
     page.wait_for_function("() => window.htmx !== undefined")
-    _zone(page, "posterior", "Heel (plantar) (right)").click()
-    expect(page.locator(".chips")).to_contain_text("Heel (plantar) (right)")
+    _zone(page, "posterior", "Sole of the heel (right)").click()
+    expect(page.locator(".chips")).to_contain_text("Sole of the heel (right)")
     _zone(page, "posterior", "Calf (right)").click()
     expect(page.locator(".chips")).to_contain_text("Calf (right)")
     assert "zones=" in page.url and "right-heel" in page.url and "right-calf" in page.url

@@ -127,11 +127,26 @@ def _defs(dwg: svgwrite.Drawing, c: dict[str, str], heat_max: int) -> None:
     # Heat levels use hatching density as well as tone, so they read in greyscale too.
     for level in range(1, HEAT_LEVELS + 1):
         p = dwg.pattern(id=f"heat{level}", size=(6, 6), patternUnits="userSpaceOnUse")
-        p.add(dwg.rect(insert=(0, 0), size=(6, 6), fill=c["ess"], fill_opacity=0.12 + 0.16 * level))
         for k in range(level):
             p.add(dwg.line(start=(0, k * 6 / level + 0.5), end=(6, k * 6 / level + 0.5), stroke=c["ess"],
                            stroke_width=0.5))
         dwg.defs.add(p)
+
+
+def _heat(dwg: svgwrite.Drawing, d: str, level: int, opts: Options) -> Group:
+    """A tone that deepens with the level, and hatching that gets denser: readable without colour."""
+    level = max(1, min(HEAT_LEVELS, level))
+    g = dwg.g()
+    g.add(dwg.path(d=d, fill=SCHEMES[opts.scheme]["ess"], fill_opacity=round(0.1 + 0.13 * level, 2)))
+    g.add(dwg.path(d=d, fill=f"url(#heat{level})"))
+    return g
+
+
+def _fit(text: object, chars: int, px_per_char: float, room: float) -> None:
+    # long titles on narrow close-ups are squeezed to fit rather than cut off
+    if chars * px_per_char > room:
+        text.attribs["textLength"] = _fmt(room)  # type: ignore[attr-defined]
+        text.attribs["lengthAdjust"] = "spacingAndGlyphs"  # type: ignore[attr-defined]
 
 
 def _link(dwg: svgwrite.Drawing, href: str, cls: str, target: str | None = None) -> Group:
@@ -150,7 +165,8 @@ def _cross(g: Group, dwg: svgwrite.Drawing, x: float, y: float, r: float = 3.2) 
                          f"L{_fmt(x + r)} {_fmt(y - r)}", class_=cls))
 
 
-def _panel(dwg: svgwrite.Drawing, panel: Panel, opts: Options, dx: float, dy: float, pid: str) -> Group:
+def _panel(dwg: svgwrite.Drawing, panel: Panel, opts: Options, dx: float, dy: float, pid: str,
+           single: bool = False) -> Group:
     geo = panel.geometry
     g = dwg.g(transform=f"translate({_fmt(dx)} {_fmt(dy)})", id=pid)
     g.add(dwg.path(d=geo.silhouette, class_="skin"))
@@ -158,7 +174,7 @@ def _panel(dwg: svgwrite.Drawing, panel: Panel, opts: Options, dx: float, dy: fl
         g.add(dwg.path(d=d, class_="detail"))
     for z in panel.zones:
         if z.kind == "heat":
-            shape = dwg.path(d=z.d, fill=f"url(#heat{max(1, min(HEAT_LEVELS, z.level))})")
+            shape = _heat(dwg, z.d, z.level, opts)
         else:
             cls = {"essential": "ess", "spillover": "spill", "selected": "sel"}.get(z.kind, "zone-plain")
             shape = dwg.path(d=z.d, class_=cls)
@@ -194,8 +210,10 @@ def _panel(dwg: svgwrite.Drawing, panel: Panel, opts: Options, dx: float, dy: fl
         _cross(g, dwg, mark.x, mark.y)
         if opts.labels:
             g.add(dwg.text(mark.label, insert=(mark.x + 5, mark.y - 4), class_="lbl"))
-    if opts.labels:
-        g.add(dwg.text(geo.title, insert=(geo.width / 2, 12), text_anchor="middle", class_="sub"))
+    if opts.labels and not single:
+        sub = dwg.text(geo.title, insert=(geo.width / 2, 12), text_anchor="middle", class_="sub")
+        _fit(sub, len(geo.title), 4.9, geo.width - 10)
+        g.add(sub)
     if len(geo.sides) == 2:
         left_x, right_x = 14, geo.width - 14
         r_at, l_at = (left_x, right_x) if geo.right_on_viewer == "left" else (right_x, left_x)
@@ -221,7 +239,8 @@ def _legend(dwg: svgwrite.Drawing, opts: Options, has_tp: bool, has_zones: bool,
         if kind == "tp":
             _cross(g, dwg, x + 5, y + 5)
         elif kind.startswith("heat"):
-            g.add(dwg.rect(insert=(x, y), size=(10, 10), fill=f"url(#{kind})", stroke="#666", stroke_width=0.4))
+            g.add(_heat(dwg, f"M{_fmt(x)} {_fmt(y)}h10v10h-10Z", int(kind[4:]), opts))
+            g.add(dwg.rect(insert=(x, y), size=(10, 10), fill="none", stroke="#666", stroke_width=0.4))
         else:
             rect = dwg.rect(insert=(x, y), size=(10, 10), class_=kind, stroke="#666", stroke_width=0.4)
             if kind == "spill":
@@ -267,10 +286,12 @@ def render(
     dwg.defs.add(dwg.style(_style(c)))
     _defs(dwg, c, opts.heat_max)
     dwg.add(dwg.rect(insert=(0, 0), size=(total_w, total_h), fill="#ffffff"))
-    dwg.add(dwg.text(title, insert=(10, 16), class_="ttl"))
+    ttl = dwg.text(title, insert=(10, 16), class_="ttl")
+    _fit(ttl, len(title), 7.4, total_w - 20)
+    dwg.add(ttl)
     x = 0.0
     for i, panel in enumerate(panels):
-        dwg.add(_panel(dwg, panel, opts, x, top, f"{map_id}-{panel.geometry.view}-{i}"))
+        dwg.add(_panel(dwg, panel, opts, x, top, f"{map_id}-{panel.geometry.view}-{i}", single=len(panels) == 1))
         x += panel.geometry.width + gap
     if legend_h:
         dwg.add(_legend(dwg, opts, has_tp, has_zones, has_heat, top + body_h + 2))
