@@ -175,8 +175,9 @@ def lookup(atlas: Atlas, zone_values: list[str], limit: int = 25) -> Ctx:
     selected = data["zones"]
     zobj = atlas.zone_objects
     with atlas.lock:
+        views = [v.view for v in queries.views(atlas.conn)]
         maps = {view: figures.view_map(atlas.conn, view, INLINE, zone_links=True, selected=frozenset(selected),
-                                       map_id=f"pain-{view}") for view in HOME_VIEWS}
+                                       map_id=f"pain-{view}") for view in views}
         small = {r["rank"]: figures.selection_map(atlas.conn, selected, r["name"], SMALL,
                                                   pattern=queries.muscle_pattern(atlas.conn, r["slug"], r["side"]),
                                                   muscle=r["slug"], side=r["side"], map_id=f"cand-{r['rank']}")

@@ -26,3 +26,12 @@ def test_htmx_fallback_is_the_pinned_cdn_file() -> None:
 
     data = (ROOT / "node_modules" / "htmx.org" / "dist" / "htmx.min.js").read_bytes()
     assert HTMX_SRI == "sha384-" + base64.b64encode(hashlib.sha384(data).digest()).decode()
+
+
+def test_committed_json_schemas_are_current(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Editors validate data files against atlas_data/schema/; it must match the pydantic models."""
+    r = subprocess.run([sys.executable, "-m", "app.cli", "schema", "--out", str(tmp_path)], cwd=ROOT,
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    for new in sorted(tmp_path.glob("*.json")):
+        assert (ROOT / "atlas_data" / "schema" / new.name).read_text() == new.read_text(), new.name

@@ -207,6 +207,10 @@ def compile_view(fig: FigureView) -> CompiledView:
             except FigureError as exc:
                 raise FigureError(f"muscles.{slug}: {exc}") from exc
             frame = Frame(o0, o1, i0, i1)
+            if not body.contains(poly):
+                # muscles along the edge of a limb are drawn to the skin line, never past it
+                poly = make_valid(poly.intersection(body))
+                d = polygon_path(poly)
             cv.muscles[(slug, side)] = CompiledMuscle(
                 d=d, polygon=poly, frame=frame, fibres=_fibres(frame, poly, shape.fibres)
             )
