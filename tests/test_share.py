@@ -65,3 +65,20 @@ def test_data_downloads(client: TestClient, tmp_path) -> None:  # type: ignore[n
     assert sqlite3.connect(db).execute("SELECT count(*) FROM muscle").fetchone()[0] == len(data["muscles"])
     assert "CC BY-SA 4.0" in client.get("/downloads", headers={"accept": "text/html"}).text
     json.dumps(data)
+
+
+def test_muscle_handout_pdf(client: TestClient) -> None:
+    r = client.get("/muscles/upper-trapezius.pdf")
+    assert r.status_code == 200 and r.headers["content-type"] == "application/pdf"
+    pdf = r.content
+    assert pdf.startswith(b"%PDF-1.4") and pdf.rstrip().endswith(b"%%EOF")
+    assert b"(Upper trapezius) Tj" in pdf and b"Apex of the lung" in pdf and b"/Subtype /Image" in pdf
+    assert b"Educational reference for trained professionals" in pdf
+    # the cross-reference table points at every object
+    import re
+
+    xref = int(re.findall(rb"startxref\n(\d+)", pdf)[-1])
+    assert pdf[xref:xref + 4] == b"xref"
+    assert client.get("/muscles/nope.pdf").status_code == 404
+    html = client.get("/muscles/upper-trapezius", headers={"accept": "text/html"}).text
+    assert 'href="/muscles/upper-trapezius.pdf"' in html

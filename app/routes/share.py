@@ -8,16 +8,35 @@ import json
 from typing import Annotated, Any
 from urllib.parse import urlparse
 
+import resvg_py
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 
 from app import contexts, queries
 from app.atlas import Atlas
+from app.handout import handout
+from app.maps import figures
+from app.maps.render import Options
 from app.routes.deps import AtlasDep
 from app.routes.pages import render
 from app.schemas.api import OEmbed, Problem
+from app.urls import urls
 
 router = APIRouter(tags=["share"])
+
+
+@router.get("/muscles/{slug}.pdf", response_class=Response, summary="A printable handout of one muscle (PDF)",
+            responses={200: {"content": {"application/pdf": {}}}, 404: {"model": Problem, "description": "No such muscle"}})
+def muscle_pdf(slug: str, atlas: AtlasDep) -> Response:
+    with atlas.lock:
+        m = queries.muscle(atlas.conn, slug)
+        svg = figures.muscle_map(atlas.conn, slug, Options(width=1200)) if m else None
+    if m is None or svg is None:
+        raise HTTPException(404, f"no muscle '{slug}'")
+    png = bytes(resvg_py.svg_to_bytes(svg_string=svg, width=1200, background="#ffffff"))
+    pdf = handout(m, png, f"{atlas.base_url}{urls.muscle(slug)}")
+    return Response(pdf, media_type="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="{slug}.pdf"', "Cache-Control": "public, max-age=86400"})
 
 
 @router.get("/embed/muscles/{slug}", response_class=HTMLResponse, include_in_schema=False)
