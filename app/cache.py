@@ -26,6 +26,23 @@ class Entry:
     body: bytes
     gz: bytes | None
     etag: bytes
+    # the complete header lists, built once: a cache hit only picks one and sends it
+    plain: list[tuple[bytes, bytes]]
+    zipped: list[tuple[bytes, bytes]]
+    not_modified: list[tuple[bytes, bytes]]
+
+
+def _entry(status: int, headers: list[tuple[bytes, bytes]], body: bytes, gz: bytes | None, etag: bytes) -> Entry:
+    base = list(headers)
+    if gz is not None:
+        base.append((b"vary", b"Accept-Encoding"))
+    if status == 200:
+        base.append((b"etag", etag))
+    plain = [*base, (b"content-length", str(len(body)).encode())]
+    zipped = [*base, (b"content-encoding", b"gzip"), (b"content-length", str(len(gz)).encode())] if gz else plain
+    keep = (b"cache-control", b"vary")
+    not_modified = [(b"etag", etag)] + [h for h in base if h[0].lower() in keep]
+    return Entry(status, headers, body, gz, etag, plain, zipped, not_modified)
 
 
 class ResponseCache:
@@ -68,7 +85,7 @@ class ResponseCache:
         ctype = dict(hdrs).get(b"content-type", b"").decode()
         gz = gzip.compress(body, 6, mtime=0) if ctype.startswith(COMPRESSIBLE) and len(body) > 512 else None
         etag = b'"' + hashlib.blake2b(body, digest_size=12).hexdigest().encode() + b'"'
-        entry = Entry(status, hdrs, body, gz if gz and len(gz) < len(body) else None, etag)
+        entry = _entry(status, hdrs, body, gz if gz and len(gz) < len(body) else None, etag)
         if status == 200 and len(body) <= MAX_BODY:
             self.entries[key] = entry
             if len(self.entries) > MAX_ENTRIES:
@@ -77,21 +94,14 @@ class ResponseCache:
 
     @staticmethod
     async def _answer(entry: Entry, req: dict[bytes, bytes], head: bool, send: Send) -> None:
-        cacheable = entry.status == 200
-        if cacheable and entry.etag in [t.strip() for t in req.get(b"if-none-match", b"").split(b",")]:
-            hdrs = [(b"etag", entry.etag)] + [h for h in entry.headers if h[0].lower() in (b"cache-control", b"vary")]
-            await send({"type": "http.response.start", "status": 304, "headers": hdrs})
+        inm = req.get(b"if-none-match")
+        if inm and entry.status == 200 and entry.etag in [t.strip() for t in inm.split(b",")]:
+            await send({"type": "http.response.start", "status": 304, "headers": entry.not_modified})
             await send({"type": "http.response.body", "body": b""})
             return
-        body = entry.body
-        hdrs = list(entry.headers)
-        if entry.gz is not None:
-            hdrs.append((b"vary", b"Accept-Encoding"))
-            if b"gzip" in req.get(b"accept-encoding", b""):
-                body = entry.gz
-                hdrs.append((b"content-encoding", b"gzip"))
-        if cacheable:
-            hdrs.append((b"etag", entry.etag))
-        hdrs.append((b"content-length", str(len(body)).encode()))
+        if entry.gz is not None and b"gzip" in req.get(b"accept-encoding", b""):
+            body, hdrs = entry.gz, entry.zipped
+        else:
+            body, hdrs = entry.body, entry.plain
         await send({"type": "http.response.start", "status": entry.status, "headers": hdrs})
         await send({"type": "http.response.body", "body": b"" if head else body})

@@ -6,6 +6,7 @@ Keys starting with ``_`` are HTML-only extras (inline SVG maps) and are dropped 
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import Any
 
 from app import queries
@@ -275,24 +276,26 @@ EMBED = Options(width=None, labels=True, legend=True, target="_top")
 
 def embed_muscle(atlas: Atlas, slug: str) -> Ctx:
     with atlas.lock:
-        m = atlas.conn.execute("SELECT slug, name, latin FROM muscle WHERE slug = ?", (slug,)).fetchone()
-        if m is None:
+        name = queries.name_of(atlas.conn, "muscle", slug)
+        if name is None:
             raise NotFound(f"no muscle '{slug}'")
-        svg = figures.muscle_map(atlas.conn, slug, EMBED, map_id="embed-map", links=True)
-    return {"page": "embed", "title": f"{m['name']}: trigger points and referral pattern", "kind": "muscle",
+        svg = figures.muscle_map(atlas.conn, slug, replace(EMBED, source_url=atlas.base_url + urls.muscle(slug)),
+                                 map_id="embed-map", links=True)
+    return {"page": "embed", "title": f"{name}: trigger points and referral pattern", "kind": "muscle",
             "slug": slug, "url": urls.muscle(slug), "svg_url": urls.muscle_svg(slug), "_map": svg}
 
 
 def embed_condition(atlas: Atlas, slug: str) -> Ctx:
     with atlas.lock:
-        c = atlas.conn.execute("SELECT slug, name FROM condition WHERE slug = ?", (slug,)).fetchone()
-        if c is None:
+        cname = queries.name_of(atlas.conn, "condition", slug)
+        if cname is None:
             raise NotFound(f"no condition '{slug}'")
         svg = figures.heat_map(atlas.conn, queries.condition_heat(atlas.conn, slug),
-                               f"{c['name']}: where its muscles refer pain",
-                               "Denser hatching: more of the related muscles refer there.", EMBED,
+                               f"{cname}: where its muscles refer pain",
+                               "Denser hatching: more of the related muscles refer there.",
+                               replace(EMBED, source_url=atlas.base_url + urls.condition(slug)),
                                map_id="embed-map", links=True)
-    return {"page": "embed", "title": f"{c['name']}: referral heat map", "kind": "condition", "slug": slug,
+    return {"page": "embed", "title": f"{cname}: referral heat map", "kind": "condition", "slug": slug,
             "url": urls.condition(slug), "svg_url": urls.condition_svg(slug), "_map": svg}
 
 

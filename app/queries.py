@@ -286,3 +286,10 @@ def fulltext(conn: sqlite3.Connection, q: str, limit: int = 30) -> list[tuple[st
 
 def review_counts(conn: sqlite3.Connection) -> dict[str, int]:
     return {r["slug"]: len(_j(r["review"])) for r in conn.execute("SELECT slug, review FROM muscle")}
+
+
+def name_of(conn: sqlite3.Connection, kind: str, slug: str) -> str | None:
+    """The display name of a muscle or condition; None when there is no such slug."""
+    table = {"muscle": "muscle", "condition": "condition"}[kind]
+    row = conn.execute(f"SELECT name FROM {table} WHERE slug = ?", (slug,)).fetchone()
+    return str(row["name"]) if row else None

@@ -93,6 +93,17 @@
   window.addEventListener("popstate", function (ev) { if (ev.state && ev.state.atlas) { location.reload(); } });
   document.addEventListener("htmx:afterSettle", function () { initAll(); });
 
+  // Deep muscles (dashed outlines) are a layer that can be hidden
+  document.addEventListener("click", function (ev) {
+    var b = ev.target.closest && ev.target.closest("button[data-toggle-deep]");
+    if (!b) { return; }
+    var maps = b.closest(".maps");
+    var off = maps.classList.toggle("deep-off");
+    b.setAttribute("aria-pressed", off ? "true" : "false");
+    b.textContent = off ? "Show deep muscles" : "Hide deep muscles";
+  });
+  Array.prototype.forEach.call(document.querySelectorAll("button[data-toggle-deep]"), function (b) { b.hidden = false; });
+
   // "Use this map" copy buttons
   document.addEventListener("click", function (ev) {
     var b = ev.target.closest && ev.target.closest("button[data-copy]");

@@ -164,3 +164,12 @@ def test_embed_displays_inside_a_frame_on_another_origin(page: Page, server: str
     finally:
         proc.terminate()
         proc.wait(5)
+
+
+def test_deep_muscles_are_a_layer_that_can_be_hidden(page: Page, server: str) -> None:
+    page.goto(server + "/")
+    deep = page.locator("#map-anterior a.m.deep").first
+    expect(deep).to_be_visible()
+    page.locator("button[data-toggle-deep]").click()
+    expect(deep).to_be_hidden()
+    expect(page.locator("#map-anterior a.m.superficial").first).to_be_visible()

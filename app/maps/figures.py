@@ -57,8 +57,8 @@ def view_map(conn: sqlite3.Connection, view: str, opts: Options, *, current: str
 def muscle_map(conn: sqlite3.Connection, slug: str, opts: Options, views: list[str] | None = None,
                map_id: str = "map", links: bool = False) -> str | None:
     """One muscle: its shape, trigger points as X, essential zones solid and spillover stippled."""
-    m = conn.execute("SELECT slug, name, depth FROM muscle WHERE slug = ?", (slug,)).fetchone()
-    if m is None:
+    name = queries.name_of(conn, "muscle", slug)
+    if name is None:
         return None
     allv = _views(conn)
     pattern = queries.muscle_pattern(conn, slug, "right")
@@ -82,9 +82,9 @@ def muscle_map(conn: sqlite3.Connection, slug: str, opts: Options, views: list[s
     if not panels:
         return None
     panels = _limit(panels)
-    desc = (f"Referral pattern of {m['name']} trigger points on the right side: trigger points marked X, "
+    desc = (f"Referral pattern of {name} trigger points on the right side: trigger points marked X, "
             "essential zones solid, spillover zones stippled. The pattern is the mirror image on the left.")
-    return render(panels, f"{m['name']} — trigger points and referral pattern", desc, opts, map_id=map_id)
+    return render(panels, f"{name} — trigger points and referral pattern", desc, opts, map_id=map_id)
 
 
 def _limit(panels: list[Panel]) -> list[Panel]:

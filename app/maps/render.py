@@ -14,7 +14,7 @@ from xml.sax.saxutils import escape
 import svgwrite
 from svgwrite.container import Group
 
-ATTRIBUTION = "Trigger-Point Atlas · CC BY-SA 4.0"
+ATTRIBUTION = "Trigger-Point Atlas contributors · CC BY-SA 4.0"
 
 SCHEMES: dict[str, dict[str, str]] = {
     # essential / spillover / trigger point / muscle fill / muscle stroke / skin / outline
@@ -88,6 +88,7 @@ class Options:
     heat_max: int = 0
     extra_legend: tuple[str, ...] = field(default_factory=tuple)
     target: str | None = None  # "_top" in embeds, so a click opens the atlas page outside the frame
+    source_url: str = ""  # the atlas page the picture comes from, named in its attribution line
 
 
 def _fmt(v: float) -> str:
@@ -295,7 +296,10 @@ def render(
         x += panel.geometry.width + gap
     if legend_h:
         dwg.add(_legend(dwg, opts, has_tp, has_zones, has_heat, top + body_h + 2))
-    dwg.add(dwg.text(attribution, insert=(total_w - 6, total_h - 4), text_anchor="end", class_="attr"))
+    line = f"{attribution} · {opts.source_url}" if opts.source_url else attribution
+    attr = dwg.text(line, insert=(total_w - 6, total_h - 4), text_anchor="end", class_="attr")
+    _fit(attr, len(line), 3.6, total_w - 12)
+    dwg.add(attr)
     out = str(dwg.tostring()).replace(' xmlns:ev="http://www.w3.org/2001/xml-events"', "")
     # pattern ids carry the map's id, so several maps inline in one page never share an id
     out = re.sub(r'(id="|url\(#)(stipple|heat\d)', lambda m: f"{m[1]}{map_id}-{m[2]}", out)

@@ -15,6 +15,7 @@ from app.maps.figures import Scheme
 from app.maps.render import Options
 from app.routes.deps import AtlasDep
 from app.schemas.content import View
+from app.urls import urls
 
 router = APIRouter(prefix="/maps", tags=["maps"])
 SVG = "image/svg+xml"
@@ -32,11 +33,11 @@ class Width(IntEnum):
 
 
 def _opts(width: Width | None, labels: bool, legend: bool, scheme: Scheme, fibres: bool = True,
-          deep: bool = True) -> Options:
+          deep: bool = True, source: str = "") -> Options:
     w = int(width) if width else None
     # fibre lines only blur a small picture
     return Options(width=w, labels=labels, legend=legend, scheme=scheme.value,
-                   fibres=fibres and (w is None or w >= 480), deep=deep)
+                   fibres=fibres and (w is None or w >= 480), deep=deep, source_url=source)
 
 
 WidthQ = Annotated[Width | None, Query(description="Pixel width, one of 240, 480, 800, 1200, 1600")]
@@ -65,8 +66,8 @@ def lookup_map(fmt: Annotated[str, figures.FMT_PATH], atlas: AtlasDep,
     except contexts.BadRequest as exc:
         raise HTTPException(400, str(exc)) from exc
     with atlas.lock:
-        svg = figures.selection_map(atlas.conn, selected, "Selected painful areas", _opts(width, labels, legend,
-                                                                                         scheme))
+        svg = figures.selection_map(atlas.conn, selected, "Selected painful areas",
+                                    _opts(width, labels, legend, scheme, source=atlas.base_url + urls.lookup(selected)))
     return _image(svg, fmt, "zone drawn for this selection", width)
 
 
@@ -77,7 +78,8 @@ def view_map(view: View, fmt: Annotated[str, figures.FMT_PATH], atlas: AtlasDep,
              labels: LabelsQ = True, legend: LegendQ = True, scheme: SchemeQ = Scheme.clinical,
              deep: Annotated[bool, Query(description="Show deep muscles")] = True) -> Response:
     with atlas.lock:
-        svg = figures.view_map(atlas.conn, view.value, _opts(width, labels, legend, scheme, deep=deep))
+        svg = figures.view_map(atlas.conn, view.value, _opts(width, labels, legend, scheme, deep=deep,
+                                                             source=atlas.base_url + "/"))
     return _image(svg, fmt, f"view '{view.value}'", width)
 
 
@@ -88,7 +90,8 @@ def muscle_map(slug: str, fmt: Annotated[str, figures.FMT_PATH], atlas: AtlasDep
                labels: LabelsQ = True, legend: LegendQ = True, scheme: SchemeQ = Scheme.clinical,
                view: Annotated[View | None, Query(description="Only this view")] = None) -> Response:
     with atlas.lock:
-        svg = figures.muscle_map(atlas.conn, slug, _opts(width, labels, legend, scheme),
+        svg = figures.muscle_map(atlas.conn, slug, _opts(width, labels, legend, scheme,
+                                                         source=atlas.base_url + urls.muscle(slug)),
                                  views=[view.value] if view else None)
     return _image(svg, fmt, f"muscle '{slug}' (or it is not drawn on that view)", width)
 
@@ -105,5 +108,5 @@ def condition_map(slug: str, fmt: Annotated[str, figures.FMT_PATH], atlas: Atlas
             svg = figures.heat_map(atlas.conn, queries.condition_heat(atlas.conn, slug),
                                    f"{c['name']}: where its muscles refer pain",
                                    "Denser hatching: more of the related muscles refer there.",
-                                   _opts(width, labels, legend, scheme))
+                                   _opts(width, labels, legend, scheme, source=atlas.base_url + urls.condition(slug)))
     return _image(svg, fmt, f"condition '{slug}'", width)

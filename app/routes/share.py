@@ -30,7 +30,8 @@ router = APIRouter(tags=["share"])
 def muscle_pdf(slug: str, atlas: AtlasDep) -> Response:
     with atlas.lock:
         m = queries.muscle(atlas.conn, slug)
-        svg = figures.muscle_map(atlas.conn, slug, Options(width=1200)) if m else None
+        source = atlas.base_url + urls.muscle(slug)
+        svg = figures.muscle_map(atlas.conn, slug, Options(width=1200, source_url=source)) if m else None
     if m is None or svg is None:
         raise HTTPException(404, f"no muscle '{slug}'")
     png = bytes(resvg_py.svg_to_bytes(svg_string=svg, width=1200, background="#ffffff"))
