@@ -35,3 +35,15 @@ def test_committed_json_schemas_are_current(tmp_path) -> None:  # type: ignore[n
     assert r.returncode == 0, r.stderr
     for new in sorted(tmp_path.glob("*.json")):
         assert (ROOT / "atlas_data" / "schema" / new.name).read_text() == new.read_text(), new.name
+
+
+def test_every_setting_and_command_is_documented() -> None:
+    from app.cli import cli
+    from app.settings import Settings
+
+    readme = (ROOT / "README.md").read_text()
+    for name in Settings.model_fields:
+        assert f"ATLAS_{name.upper()}" in readme, name
+    for command in cli.registered_commands:
+        name = command.name or command.callback.__name__  # type: ignore[union-attr]
+        assert f"atlas {name}" in readme, name
