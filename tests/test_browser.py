@@ -56,6 +56,8 @@ def test_keyboard_alone_opens_a_muscle(page: Page, server: str) -> None:
     page.keyboard.press("ArrowDown")
     after = page.evaluate("() => document.activeElement.getAttribute('aria-label')")
     assert after and after != before  # the arrow key moved to another muscle
+    # names reach assistive technology: the map links are in the accessibility tree by name
+    expect(page.get_by_role("link", name="Biceps brachii (right)").first).to_be_attached()
     # one tab stop per map: only one link in it is tabbable
     assert page.locator("#map-anterior a.m[tabindex='0']").count() == 1
     page.keyboard.press("Enter")

@@ -216,7 +216,7 @@ def _panel(dwg: svgwrite.Drawing, panel: Panel, opts: Options, dx: float, dy: fl
         _fit(sub, len(geo.title), 4.9, geo.width - 10)
         g.add(sub)
     if len(geo.sides) == 2:
-        left_x, right_x = 14, geo.width - 14
+        left_x, right_x = 48, geo.width - 48  # inset, so neighbouring panels do not read "L L"
         r_at, l_at = (left_x, right_x) if geo.right_on_viewer == "left" else (right_x, left_x)
         g.add(dwg.text("R", insert=(r_at, 40), text_anchor="middle", class_="side"))
         g.add(dwg.text("L", insert=(l_at, 40), text_anchor="middle", class_="side"))
