@@ -264,10 +264,9 @@ def search_names(conn: sqlite3.Connection) -> list[tuple[str, str, str, list[str
         out.append(("muscle", r["slug"], r["name"], [r["latin"], *_j(r["aliases"])]))
     for r in conn.execute("SELECT slug, name, aliases, icd10, icd11 FROM condition"):
         out.append(("condition", r["slug"], r["name"], [*_j(r["aliases"]), *_j(r["icd10"]), *_j(r["icd11"])]))
-    for r in conn.execute("SELECT slug, name, aliases FROM zone WHERE side != 'left'"):
-        # one entry per zone kind: "Temple" rather than both sides
-        base = conn.execute("SELECT base, base_name FROM zone WHERE slug = ?", (r["slug"],)).fetchone()
-        out.append(("zone", r["slug"], base["base_name"], _j(r["aliases"])))
+    # one entry per zone kind, named "Temple" rather than once per side
+    for r in conn.execute("SELECT slug, base_name, aliases FROM zone WHERE side != 'left'"):
+        out.append(("zone", r["slug"], r["base_name"], _j(r["aliases"])))
     return out
 
 
