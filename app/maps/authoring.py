@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any, cast
 
 import resvg_py
 
 from app.loader.build import read_atlas
+from app.maps.fonts import resvg_font_options
 
 
 def draw_view(data_dir: Path, figure_dir: Path, view: str, what: str, landmarks: bool, crop: str | None,
@@ -58,4 +60,4 @@ def draw_view(data_dir: Path, figure_dir: Path, view: str, what: str, landmarks:
     svg = "".join(out)
     if suffix == ".svg":
         return svg.encode()
-    return bytes(resvg_py.svg_to_bytes(svg_string=svg))
+    return bytes(resvg_py.svg_to_bytes(svg_string=svg, **cast(dict[str, Any], resvg_font_options())))

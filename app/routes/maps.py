@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from enum import IntEnum
-from typing import Annotated
+from typing import Annotated, Any, cast
 
 import resvg_py
 from fastapi import APIRouter, HTTPException, Query
@@ -12,6 +12,7 @@ from fastapi.responses import Response
 from app import contexts, queries
 from app.maps import figures
 from app.maps.figures import Scheme
+from app.maps.fonts import resvg_font_options
 from app.maps.render import Options
 from app.routes.deps import AtlasDep
 from app.schemas.content import View
@@ -50,7 +51,8 @@ def _image(svg: str | None, fmt: str, what: str, width: Width | None) -> Respons
     if svg is None:
         raise HTTPException(404, f"no {what}")
     if fmt == "png":
-        png = resvg_py.svg_to_bytes(svg_string=svg, width=int(width or Width.w1200), background="#ffffff")
+        png = resvg_py.svg_to_bytes(svg_string=svg, width=int(width or Width.w1200), background="#ffffff",
+                                   **cast(dict[str, Any], resvg_font_options()))
         return Response(bytes(png), media_type="image/png", headers={"Cache-Control": IMAGE_CACHE})
     return Response(svg, media_type=SVG, headers={"Cache-Control": IMAGE_CACHE})
 
