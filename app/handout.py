@@ -1,132 +1,190 @@
-"""A printable one- or two-page PDF handout for a muscle, written without a PDF library.
+"""A printable PDF handout for a muscle, laid out by fpdf2.
 
-Pure: the muscle record and its map as PNG bytes in, PDF bytes out. Text uses the standard
-Helvetica fonts (WinAnsi encoding), so the PDF needs no embedded font and its text stays
-selectable and searchable.
+Pure: the muscle record and its map as PNG bytes in, PDF bytes out. Every word is set in the
+bundled Source Sans Pro (``app.maps.fonts``), embedded as a Unicode TrueType subset, so the text is
+the same on every host, selectable and searchable, and en dashes, accents and "×" survive.
+The map is fitted inside the margins (both the width and the height left on the page); text is
+wrapped to the margins and flows onto further pages, each with the educational notice and the
+attribution line in its footer.
 """
 
 from __future__ import annotations
 
 import io
-import textwrap
-import zlib
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
+from fpdf import FPDF
 from PIL import Image
 
-A4 = (595.0, 842.0)
+from app.maps import fonts
+
+PAGE = (595.28, 841.89)  # A4 in points
 MARGIN = 48.0
+FOOTER_BOTTOM = 24.0  # the footer's last line ends this far above the page edge
+FOOTER_SIZE = 7.0
+FOOTER_LINES = 3  # room kept for the footer (the notice and the attribution, wrapped if long)
+FAMILY = "SourceSans"  # the name fpdf2 knows the bundled font by; the PDF names it SourceSansPro-*
 NOTICE = ("Educational reference for trained professionals. Not a diagnosis. Dry needling only by qualified, "
           "trained practitioners.")
+LICENCE = "CC BY-SA 4.0"
+LICENCE_URL = "https://creativecommons.org/licenses/by-sa/4.0/"
+LEGEND = "Trigger point = X; essential zone solid; spillover stippled. Right side shown; mirror for the left."
+INK = (20, 20, 20)
+GREY = (85, 85, 85)
 
 
-def _esc(text: str) -> str:
-    text = text.encode("cp1252", "replace").decode("cp1252")
-    return text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+@dataclass
+class Box:
+    """Something drawn on a page, in points from the top-left corner of that page."""
+
+    page: int
+    kind: str
+    x: float
+    y: float
+    w: float
+    h: float
 
 
-class _Page:
-    def __init__(self) -> None:
-        self.ops: list[str] = []
-        self.y = A4[1] - MARGIN
+@dataclass
+class Layout:
+    """What :func:`handout_layout` placed: the boxes a test checks against the page."""
 
-    def text(self, s: str, size: float = 10, bold: bool = False, indent: float = 0, width: int = 95) -> None:
-        for line in textwrap.wrap(s, width=int(width * 10 / size)) or [""]:
-            self.ops.append(f"BT /{'F2' if bold else 'F1'} {size} Tf {MARGIN + indent:.1f} {self.y:.1f} Td "
-                            f"({_esc(line)}) Tj ET")
-            self.y -= size * 1.35
-
-    def gap(self, h: float = 6) -> None:
-        self.y -= h
+    pdf: bytes
+    pages: int
+    page_size: tuple[float, float] = PAGE
+    boxes: list[Box] = field(default_factory=list)
+    missing_glyphs: str = ""  # characters the bundled font could not draw (should stay empty)
 
 
-def handout(m: dict[str, Any], png: bytes, url: str) -> bytes:
-    """The handout of one muscle: map, trigger points, referral, needling safety, sources."""
-    img = Image.open(io.BytesIO(png)).convert("RGB")
-    pages = [_Page()]
-    p = pages[0]
-    p.text(m["name"], 18, bold=True)
-    p.text(f"{m['latin']} - {m['region']}, {m['group']}", 10)
-    p.gap()
-    # the map, scaled to the text width
-    w = A4[0] - 2 * MARGIN
-    h = w * img.height / img.width
-    p.ops.append(f"q {w:.1f} 0 0 {h:.1f} {MARGIN:.1f} {p.y - h:.1f} cm /Im1 Do Q")
-    p.y -= h + 8
-    p.text("Trigger point = X; essential zone solid; spillover stippled. Right side shown; mirror for the left.", 8)
-    p.gap()
+class _Handout(FPDF):
+    def __init__(self, url: str) -> None:
+        super().__init__(orientation="P", unit="pt", format="A4")
+        self.url = url
+        self.boxes: list[Box] = []
+        self.add_font(FAMILY, "", str(fonts.REGULAR))
+        self.add_font(FAMILY, "B", str(fonts.BOLD))
+        self.add_font(FAMILY, "I", str(fonts.ITALIC))
+        self.set_margins(MARGIN, MARGIN, MARGIN)
+        self.set_auto_page_break(True, margin=FOOTER_BOTTOM + FOOTER_LINES * FOOTER_SIZE * 1.3 + 14)
+        self.alias_nb_pages()
 
-    def need(lines: float) -> _Page:
-        nonlocal p
-        if p.y - lines * 13 < MARGIN + 30:
-            p = _Page()
-            pages.append(p)
-        return p
+    def footer(self) -> None:
+        line = FOOTER_SIZE * 1.3
+        self.set_y(-(FOOTER_BOTTOM + FOOTER_LINES * line))
+        self.set_font(FAMILY, "", FOOTER_SIZE)
+        self.set_text_color(*GREY)
+        self.multi_cell(0, line, NOTICE, new_x="LMARGIN", new_y="NEXT", align="L")
+        self.write(line, "Trigger-Point Atlas, ")
+        self.write(line, self.url, link=self.url)
+        self.write(line, f" - {LICENCE} ")
+        self.write(line, f"({LICENCE_URL})", link=LICENCE_URL)
+        self.write(line, f" - page {self.page_no()} of {self.str_alias_nb_pages}")
+        self.ln(line)
+        self.set_text_color(*INK)
 
-    need(4).text("Anatomy", 12, bold=True)
-    for label in ("origin", "insertion", "innervation", "action"):
-        need(2).text(f"{label.capitalize()}: {m[label]}", 9)
-    p.gap()
-    need(3).text("Trigger points and referral", 12, bold=True)
+    # -- text helpers ---------------------------------------------------------------------------
+    def keep(self, height: float) -> None:
+        """Start a new page unless ``height`` points fit below the cursor (no orphaned heading)."""
+        if self.y + height > self.page_break_trigger:
+            self.add_page()
+
+    def heading(self, text: str, size: float = 12, space_before: float = 8) -> None:
+        self.keep(space_before + size * 1.3 + 3 * 9 * 1.3)
+        self.ln(space_before)
+        self.set_font(FAMILY, "B", size)
+        self.multi_cell(0, size * 1.25, text, new_x="LMARGIN", new_y="NEXT", align="L")
+        self.ln(2)
+
+    def para(self, text: str, size: float = 9, label: str = "", indent: float = 0, style: str = "") -> None:
+        """A wrapped paragraph, optionally led by a bold label, optionally indented."""
+        h = size * 1.35
+        self.set_left_margin(MARGIN + indent)
+        self.set_x(MARGIN + indent)
+        if label:
+            self.set_font(FAMILY, "B", size)
+            self.write(h, label + " ")
+        self.set_font(FAMILY, style, size)
+        self.write(h, text)
+        self.ln(h)
+        self.set_left_margin(MARGIN)
+        self.ln(1.5)
+
+
+def _build(m: dict[str, Any], png: bytes, url: str, created: datetime | None) -> _Handout:
+    pdf = _Handout(url)
+    pdf.set_title(f"{m['name']} - Trigger-Point Atlas handout")
+    pdf.set_author("Trigger-Point Atlas contributors")
+    pdf.set_subject(f"Trigger points, referral and needling safety of {m['name']}")
+    pdf.set_creator("Trigger-Point Atlas")
+    pdf.set_lang("en")
+    pdf.set_creation_date(created or datetime(2000, 1, 1, tzinfo=UTC))  # fixed: the same data give the same bytes
+    pdf.set_text_color(*INK)
+    pdf.add_page()
+
+    pdf.set_font(FAMILY, "B", 20)
+    pdf.multi_cell(0, 24, m["name"], new_x="LMARGIN", new_y="NEXT", align="L")
+    pdf.set_font(FAMILY, "I", 10.5)
+    pdf.write(14, m["latin"])
+    pdf.set_font(FAMILY, "", 10.5)
+    pdf.write(14, f" \u2013 {m['region']}, {m['group']}")
+    pdf.ln(14)
+    pdf.ln(8)
+
+    # the map: as large as the text width and the rest of the page allow, centred
+    with Image.open(io.BytesIO(png)) as img:
+        iw, ih = img.size
+    legend_h = 2 * 8 * 1.35 + 6
+    avail_w = pdf.epw
+    avail_h = pdf.page_break_trigger - pdf.y - legend_h
+    scale = min(avail_w / iw, avail_h / ih)
+    w, h = iw * scale, ih * scale
+    x = MARGIN + (avail_w - w) / 2
+    pdf.image(io.BytesIO(png), x=x, y=pdf.y, w=w, h=h)
+    pdf.boxes.append(Box(pdf.page, "map", x, pdf.y, w, h))
+    pdf.set_y(pdf.y + h + 4)
+    pdf.set_text_color(*GREY)
+    pdf.para(LEGEND, 8)
+    pdf.set_text_color(*INK)
+
+    pdf.heading("Anatomy")
+    for key in ("origin", "insertion", "innervation", "action"):
+        pdf.para(m[key], label=f"{key.capitalize()}:")
+
+    pdf.heading("Trigger points and referral")
     for tp in m["trigger_points"]:
-        need(4).text(tp["label"], 10, bold=True)
-        need(3).text(tp["location"], 9, indent=8)
-        need(2).text("Essential: " + ", ".join(z["name"] for z in tp["referral"]["essential"]), 9, indent=8)
+        pdf.keep(3 * 9 * 1.35 + 10 * 1.35)
+        pdf.para(tp["label"], 10, style="B")
+        pdf.para(tp["location"], indent=10)
+        pdf.para(", ".join(z["name"] for z in tp["referral"]["essential"]), label="Essential:", indent=10)
         if tp["referral"]["spillover"]:
-            need(2).text("Spillover: " + ", ".join(z["name"] for z in tp["referral"]["spillover"]), 9, indent=8)
-    p.gap()
+            pdf.para(", ".join(z["name"] for z in tp["referral"]["spillover"]), label="Spillover:", indent=10)
+
     n = m["needling"]
-    need(4).text("Dry needling" + ("" if n["needled"] else " - not needled in ordinary practice"), 12, bold=True)
+    pdf.heading("Dry needling" + ("" if n["needled"] else " \u2013 not needled in ordinary practice"))
     for label, key in (("Position", "position"), ("Palpation", "palpation"), ("Needle", "needle"),
                        ("Direction and depth" if n["needled"] else "Why not", "technique")):
-        need(3).text(f"{label}: {n[key]}", 9)
+        pdf.para(n[key], label=f"{label}:")
     if n["structures_at_risk"]:
-        need(3).text("Structures at risk", 10, bold=True)
+        pdf.heading("Structures at risk", 10, space_before=4)
         for r in n["structures_at_risk"]:
-            need(3).text(f"{r['structure']} ({r['kind']}): {r['safety']}", 9, indent=8)
-    p.gap()
-    need(3).text("Sources", 12, bold=True)
+            pdf.para(r["safety"], label=f"{r['structure']} ({r['kind']}):", indent=10)
+
+    pdf.heading("Sources")
     for s in m["sources"]:
-        need(2).text(s["citation"] + (f" - {s['locator']}" if s.get("locator") else ""), 8, indent=8)
-    for i, page in enumerate(pages):
-        page.ops.append(f"BT /F1 7 Tf {MARGIN} 30 Td ({_esc(NOTICE)}) Tj ET")
-        foot = f"Trigger-Point Atlas, {url} - CC BY-SA 4.0 - page {i + 1} of {len(pages)}"
-        page.ops.append(f"BT /F1 7 Tf {MARGIN} 20 Td ({_esc(foot)}) Tj ET")
-    return _write(pages, img)
+        pdf.para(s["citation"] + (f" \u2013 {s['locator']}" if s.get("locator") else ""), 8, indent=10)
+    return pdf
 
 
-def _write(pages: list[_Page], img: Image.Image) -> bytes:
-    objs: list[bytes] = []
+def handout_layout(m: dict[str, Any], png: bytes, url: str, created: datetime | None = None) -> Layout:
+    """The handout and where its map was placed (page, box in points), for checks."""
+    pdf = _build(m, png, url, created)
+    out = bytes(pdf.output())
+    missing = "".join(sorted({chr(u) for f in pdf.fonts.values() for u in getattr(f, "missing_glyphs", [])}))
+    return Layout(out, pdf.pages_count, (pdf.w, pdf.h), pdf.boxes, missing)
 
-    def add(body: bytes) -> int:
-        objs.append(body)
-        return len(objs)
 
-    font1 = add(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>")
-    font2 = add(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold /Encoding /WinAnsiEncoding >>")
-    data = zlib.compress(img.tobytes(), 6)
-    image = add(f"<< /Type /XObject /Subtype /Image /Width {img.width} /Height {img.height} /ColorSpace /DeviceRGB "
-                f"/BitsPerComponent 8 /Filter /FlateDecode /Length {len(data)} >>\nstream\n".encode() + data
-                + b"\nendstream")
-    pages_id = len(objs) + 1 + 2 * len(pages)
-    kids = []
-    for page in pages:
-        content = "\n".join(page.ops).encode("cp1252", "replace")
-        c = add(f"<< /Length {len(content)} >>\nstream\n".encode() + content + b"\nendstream")
-        kids.append(add(f"<< /Type /Page /Parent {pages_id} 0 R /MediaBox [0 0 {A4[0]:.0f} {A4[1]:.0f}] "
-                        f"/Resources << /Font << /F1 {font1} 0 R /F2 {font2} 0 R >> /XObject << /Im1 {image} 0 R >> >> "
-                        f"/Contents {c} 0 R >>".encode()))
-    assert add(f"<< /Type /Pages /Kids [{' '.join(f'{k} 0 R' for k in kids)}] /Count {len(kids)} >>".encode()) == pages_id
-    catalog = add(f"<< /Type /Catalog /Pages {pages_id} 0 R >>".encode())
-    out = io.BytesIO()
-    out.write(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
-    offsets = []
-    for i, body in enumerate(objs, start=1):
-        offsets.append(out.tell())
-        out.write(f"{i} 0 obj\n".encode() + body + b"\nendobj\n")
-    xref = out.tell()
-    out.write(f"xref\n0 {len(objs) + 1}\n0000000000 65535 f \n".encode())
-    for off in offsets:
-        out.write(f"{off:010d} 00000 n \n".encode())
-    out.write(f"trailer\n<< /Size {len(objs) + 1} /Root {catalog} 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode())
-    return out.getvalue()
+def handout(m: dict[str, Any], png: bytes, url: str, created: datetime | None = None) -> bytes:
+    """The handout of one muscle: map, anatomy, trigger points and referral, needling safety, sources."""
+    return handout_layout(m, png, url, created).pdf

@@ -5,7 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
-from typing import Annotated, Any
+from datetime import datetime
+from typing import Annotated, Any, cast
 from urllib.parse import urlparse
 
 import resvg_py
@@ -16,6 +17,7 @@ from app import contexts, queries
 from app.atlas import Atlas
 from app.handout import handout
 from app.maps import figures
+from app.maps.fonts import resvg_font_options
 from app.maps.render import Options
 from app.routes.deps import AtlasDep
 from app.routes.pages import render
@@ -23,6 +25,14 @@ from app.schemas.api import OEmbed, Problem
 from app.urls import urls
 
 router = APIRouter(tags=["share"])
+
+
+def _built_at(atlas: Atlas) -> datetime | None:
+    """When the database was built: the handout's creation date, so its bytes follow the data."""
+    try:
+        return datetime.fromisoformat(atlas.meta.get("built_at") or "")
+    except ValueError:
+        return None
 
 
 @router.get("/muscles/{slug}.pdf", response_class=Response, summary="A printable handout of one muscle (PDF)",
@@ -34,8 +44,9 @@ def muscle_pdf(slug: str, atlas: AtlasDep) -> Response:
         svg = figures.muscle_map(atlas.conn, slug, Options(width=1200, source_url=source)) if m else None
     if m is None or svg is None:
         raise HTTPException(404, f"no muscle '{slug}'")
-    png = bytes(resvg_py.svg_to_bytes(svg_string=svg, width=1200, background="#ffffff"))
-    pdf = handout(m, png, f"{atlas.base_url}{urls.muscle(slug)}")
+    png = bytes(resvg_py.svg_to_bytes(svg_string=svg, width=1200, background="#ffffff",
+                                      **cast(dict[str, Any], resvg_font_options())))
+    pdf = handout(m, png, source, _built_at(atlas))
     return Response(pdf, media_type="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="{slug}.pdf"', "Cache-Control": "public, max-age=86400"})
 
