@@ -52,6 +52,7 @@ def input_hash(data_dir: Path, figure_dir: Path) -> str:
     files = [*sorted(data_dir.rglob("*.yaml")), *sorted(figure_dir.rglob("*.yaml"))]
     # the code that turns files into rows is an input too
     files += [code / "loader" / "build.py", code / "maps" / "geometry.py", code / "schemas" / "content.py"]
+    files += sorted((code / "figure").glob("*.py"))  # the mesh, its pose and projection
     for path in files:
         h.update(str(path.name).encode())
         h.update(path.read_bytes())
@@ -137,7 +138,7 @@ def _check_positions(atlas: Atlas) -> None:
                                                       "the muscle is not drawn on this view"))
                     continue
                 u, v = tp.at_views.get(View(view), tp.at)
-                x, y = shape.frame.at(u, v)
+                x, y = shape.place(u, v)
                 if not shape.polygon.buffer(0.5).contains(ShapelyPoint(x, y)):
                     atlas.problems.append(Problem(
                         f, f"trigger_points[{i}].at", f"lies outside the muscle's shape on the {view} view "
@@ -232,7 +233,7 @@ def _insert(s: Session, atlas: Atlas, digest: str) -> None:
                 for view, cv in atlas.views.items():
                     shape = cv.muscles.get((m.slug, side))
                     if shape is not None:
-                        x, y = shape.frame.at(*tp.at_views.get(View(view), tp.at))
+                        x, y = shape.place(*tp.at_views.get(View(view), tp.at))
                         s.add(db.TriggerPointPositionRow(tp=tp_id, view=view, side=side, x=round(x, 1),
                                                          y=round(y, 1)))
         for link in m.conditions:

@@ -8,10 +8,14 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from shapely import make_valid
 from shapely.geometry import LineString, MultiPolygon, Polygon
+from shapely.geometry import Point as ShapelyPoint
+from shapely.affinity import translate as shapely_translate
+from shapely.ops import nearest_points
 from shapely.geometry.base import BaseGeometry
 
 from app.schemas.figure import FigureView
@@ -38,11 +42,14 @@ class Frame:
     o1: Point
     i0: Point
     i1: Point
+    # the frame is authored on the landmark figure; a point in it is carried onto the mesh after
+    warp: Callable[[Point], Point] | None = None
 
     def at(self, u: float, v: float) -> Point:
         a = _lerp(self.o0, self.o1, v)
         b = _lerp(self.i0, self.i1, v)
-        return _lerp(a, b, u)
+        p = _lerp(a, b, u)
+        return self.warp(p) if self.warp else p
 
 
 @dataclass(frozen=True)
@@ -55,6 +62,16 @@ class CompiledShape:
 class CompiledMuscle(CompiledShape):
     frame: Frame
     fibres: str  # SVG path data of the fibre lines, clipped to the shape
+
+    def place(self, u: float, v: float) -> Point:
+        """A trigger point's position; on the mesh a point the spline pushed just out is pulled back in."""
+        p = self.frame.at(u, v)
+        if self.frame.warp is None or self.polygon.is_empty or self.polygon.buffer(0.5).contains(ShapelyPoint(p)):
+            return p
+        inner = self.polygon.buffer(-1.5)
+        target = inner if not inner.is_empty else self.polygon
+        _, q = nearest_points(ShapelyPoint(p), target)
+        return (q.x, q.y)
 
 
 @dataclass
@@ -77,10 +94,13 @@ def _lerp(a: Point, b: Point, t: float) -> Point:
 
 
 class Resolver:
-    """Resolves point expressions against one view's landmarks, optionally mirrored."""
+    """Resolves point expressions against one view's landmarks, optionally mirrored.
 
-    def __init__(self, fig: FigureView) -> None:
+    With a ``warp`` the result is carried onto the mesh figure (see app/figure/warp.py)."""
+
+    def __init__(self, fig: FigureView, warp: Callable[[Point], Point] | None = None) -> None:
         self.fig = fig
+        self.warp = warp
 
     def _ref(self, ref: str, mirror: bool) -> Point:
         left = ref.startswith("L:")
@@ -105,6 +125,8 @@ class Resolver:
         if m["dx"]:
             dx = float(m["dx"])
             p = (p[0] + (-dx if mirror else dx), p[1] + float(m["dy"]))
+        if self.warp is not None:
+            p = self.warp(p)
         return p, bool(m["corner"])
 
     def points(self, exprs: list[str], mirror: bool = False) -> list[tuple[Point, bool]]:
@@ -159,16 +181,19 @@ def polygon_path(geom: BaseGeometry) -> str:
     return "".join(out)
 
 
-def _polygon(ring: list[Point], what: str) -> BaseGeometry:
+def _polygon(ring: list[Point], what: str, repair: bool = False) -> BaseGeometry:
     poly = Polygon(ring)
     if not poly.is_valid:
-        raise FigureError(f"{what}: the outline crosses itself")
+        if not repair:
+            raise FigureError(f"{what}: the outline crosses itself")
+        # a spline carried onto the mesh may fold where a limb bends: keep the shape, drop the fold
+        poly = make_valid(poly).buffer(0)
     return poly
 
 
 def compile_view(fig: FigureView) -> CompiledView:
     """Compile silhouette, muscles and zones of one view; raise FigureError naming what is wrong."""
-    r = Resolver(fig)
+    r = plain = Resolver(fig)
     both = fig.shows == "both" and fig.midline is not None
     sides: tuple[str, ...] = ("right", "left") if both else ("right",)
 
@@ -178,6 +203,20 @@ def compile_view(fig: FigureView) -> CompiledView:
         _, mirror_ring = closed_spline(r.points(fig.outline, mirror=True))
         body = body.union(_polygon(mirror_ring, "silhouette (left)")).buffer(0.01)
     silhouette = CompiledShape(d=polygon_path(body.simplify(0.05)) if both else half_d, polygon=body)
+    mesh_lines: list[str] = []
+    if fig.mesh is not None:
+        # the body comes from the mesh; every authored point is carried onto it
+        from app.figure.base import BaseError, projection, spline
+
+        try:
+            pr = projection(fig.mesh, fig.width, fig.height)
+            warp = spline(fig.mesh, pr, lambda e: r.point(e)[0], body, fig.midline)
+        except BaseError as exc:
+            raise FigureError(str(exc)) from exc
+        r = Resolver(fig, warp)
+        body = pr.outline
+        silhouette = CompiledShape(d=polygon_path(body.simplify(0.15)), polygon=body)
+        mesh_lines = ["M" + "L".join(_pt(p) for p in line) for line in pr.lines]
 
     cv = CompiledView(
         view=fig.view.value,
@@ -188,7 +227,10 @@ def compile_view(fig: FigureView) -> CompiledView:
         sides=sides,
         silhouette=silhouette,
     )
+    cv.details.extend(mesh_lines)
     for name, exprs in fig.details.items():
+        if fig.mesh is not None and name not in fig.mesh.keep_details:
+            continue
         for mirror in (False, True) if both else (False,):
             try:
                 pts = r.points(exprs, mirror)
@@ -201,16 +243,24 @@ def compile_view(fig: FigureView) -> CompiledView:
             mirror = side == "left"
             try:
                 d, ring = closed_spline(r.points(shape.outline, mirror))
-                poly = _polygon(ring, f"muscles.{slug}")
-                (o0, _), (o1, _) = r.points(shape.origin, mirror)
-                (i0, _), (i1, _) = r.points(shape.insertion, mirror)
+                poly = _polygon(ring, f"muscles.{slug}", repair=r.warp is not None)
+                (o0, _), (o1, _) = plain.points(shape.origin, mirror)
+                (i0, _), (i1, _) = plain.points(shape.insertion, mirror)
             except FigureError as exc:
                 raise FigureError(f"muscles.{slug}: {exc}") from exc
-            frame = Frame(o0, o1, i0, i1)
+            frame = Frame(o0, o1, i0, i1, r.warp)
+            if r.warp is not None and not poly.equals(Polygon(ring)):
+                d = polygon_path(poly)
             if not body.contains(poly):
                 # muscles along the edge of a limb are drawn to the skin line, never past it
-                poly = make_valid(poly.intersection(body))
-                d = polygon_path(poly)
+                clipped = make_valid(poly.intersection(body))
+                if r.warp is not None and clipped.area < 0.5 * poly.area:
+                    # carried onto the mesh, a muscle on the skin line may land mostly outside it: pull it in
+                    poly = _pull_inside(poly, body)
+                    d = polygon_path(poly)
+                else:
+                    poly = clipped
+                    d = polygon_path(poly)
             cv.muscles[(slug, side)] = CompiledMuscle(
                 d=d, polygon=poly, frame=frame, fibres=_fibres(frame, poly, shape.fibres)
             )
@@ -227,11 +277,31 @@ def compile_view(fig: FigureView) -> CompiledView:
                 _, ring = closed_spline(pts)
             else:
                 ring = [p for p, _ in pts]
-            poly = make_valid(Polygon(ring)).intersection(body)
+            raw = make_valid(Polygon(ring))
+            poly = raw.intersection(body)
+            if r.warp is not None and (poly.is_empty or poly.area < 1):
+                # carried onto the mesh, a zone on the very edge (side of the foot) may land just outside
+                for grow in (6, 12, 20):
+                    poly = raw.buffer(grow).intersection(body)
+                    if poly.area >= 1:
+                        break
             if poly.is_empty or poly.area < 1:
                 raise FigureError(f"zones.{slug}: lies outside the body outline")
             cv.zones[(slug, side)] = CompiledShape(d=polygon_path(poly), polygon=poly)
     return cv
+
+
+def _pull_inside(poly: BaseGeometry, body: BaseGeometry) -> BaseGeometry:
+    """Move a shape towards the body's inside until most of it lies under the skin."""
+    c = poly.centroid
+    _, q = nearest_points(c, body.buffer(-4) if not body.buffer(-4).is_empty else body)
+    dx, dy = q.x - c.x, q.y - c.y
+    for t in (0.25, 0.5, 0.75, 1.0, 1.25, 1.5):
+        moved = shapely_translate(poly, dx * t, dy * t)
+        inside = make_valid(moved.intersection(body))
+        if inside.area >= 0.7 * poly.area:
+            return inside
+    return make_valid(shapely_translate(poly, dx * 1.5, dy * 1.5).intersection(body))
 
 
 def _fibres(frame: Frame, poly: BaseGeometry, count: int) -> str:

@@ -40,6 +40,28 @@ class ZoneShape(Shape):
     smooth: bool = True
 
 
+class MeshBase(Strict):
+    """Draw this view's body from the open mesh (see app/figure) instead of the landmark outline.
+
+    The landmark drawings (muscles, zones, details) are carried onto the mesh by a thin-plate
+    spline fitted to pairs of points that mean the same place on both bodies.
+    """
+
+    camera: Annotated[str, StringConstraints(pattern=r"^(front|back|right|left)$")]
+    scale: float = Field(gt=0)  # view units per mesh unit
+    origin: XY  # where the mesh's (0, 0) lands in the view
+    # close-ups: keep only the mesh above this height (mesh units) and cut the outline to the view
+    above: float | None = None
+    # [landmark expression, mesh joint]: the same place on both bodies
+    pairs: list[Annotated[list[str], Field(min_length=2, max_length=2)]] = []
+    # [old a, old b, mesh joint a, mesh joint b]: a bone; its skin crossings pair up too
+    bones: list[Annotated[list[str], Field(min_length=4, max_length=4)]] = []
+    # bones whose skin crossings would be misleading (an arm in front of the trunk)
+    axes: list[Annotated[list[str], Field(min_length=4, max_length=4)]] = []
+    symmetric: bool = False  # pairs are given for the right side; the left is their mirror image
+    keep_details: list[str] = []  # landmark details still drawn over the mesh (kneecap, navel...)
+
+
 class FigureView(Strict):
     view: View
     title: str
@@ -54,6 +76,7 @@ class FigureView(Strict):
     details: dict[str, list[Expr]] = {}
     muscles: dict[Slug, MuscleShape] = {}
     zones: dict[Slug, ZoneShape] = {}
+    mesh: MeshBase | None = None
 
 
 class FigurePart(Strict):

@@ -1,0 +1,83 @@
+"""Put a view on the mesh: project the body, and fit the spline that carries old drawings onto it."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+from shapely.geometry import box
+from shapely.geometry.base import BaseGeometry
+
+from app.figure import mesh as meshmod
+from app.figure.pose import anatomical, with_surface_points
+from app.figure.project import Placement, Projection, project
+from app.figure.warp import XY, ThinPlate, bone_pairs, fit
+from app.schemas.figure import MeshBase
+
+
+class BaseError(ValueError):
+    pass
+
+
+@lru_cache(maxsize=1)
+def posed() -> meshmod.Mesh:
+    return with_surface_points(anatomical(meshmod.load()))
+
+
+@lru_cache(maxsize=32)
+def _projection(camera: str, scale: float, ox: float, oy: float, above: float | None,
+                width: float, height: float) -> Projection:
+    m = posed()
+    keep = None
+    if above is not None:
+        keep = m.verts[m.tris][:, :, 1].max(axis=1) > above
+    pr = project(m, camera, Placement(scale, ox, oy), keep=keep)
+    if above is not None:
+        # a close-up is cut straight across where the view ends
+        frame = box(-10, -10, width + 10, height - 4)
+        outline = pr.outline.intersection(frame)
+        lines = [ln for ln in pr.lines if all(y < height - 4 for _, y in ln)]
+        return Projection(outline=outline, lines=lines, joints=pr.joints)
+    return pr
+
+
+def projection(cfg: MeshBase, width: float, height: float) -> Projection:
+    return _projection(cfg.camera, cfg.scale, cfg.origin[0], cfg.origin[1], cfg.above, width, height)
+
+
+def spline(cfg: MeshBase, pr: Projection, old_point: "callable[[str], XY]", old_body: BaseGeometry,  # type: ignore[valid-type]
+           midline: float | None) -> ThinPlate:
+    """The map from the old view's units to the mesh view's, fitted to the configured pairs."""
+
+    def joint(name: str) -> XY:
+        if name not in pr.joints:
+            raise BaseError(f"mesh.{name}: no such joint or surface point on the mesh")
+        return pr.joints[name]
+
+    src: list[XY] = []
+    dst: list[XY] = []
+    for expr, name in cfg.pairs:
+        src.append(old_point(expr))
+        dst.append(joint(name))
+    bones = [(old_point(a), old_point(b), joint(c), joint(d)) for a, b, c, d in cfg.bones]
+    s, d = bone_pairs(old_body, pr.outline, bones)
+    src += s
+    dst += d
+    axes = [(old_point(a), old_point(b), joint(c), joint(d)) for a, b, c, d in cfg.axes]
+    s, d = bone_pairs(old_body, pr.outline, axes, across=False)
+    src += s
+    dst += d
+    if cfg.symmetric and midline is not None:
+        src += [(2 * midline - x, y) for x, y in src]
+        dst += [(2 * midline - x, y) for x, y in dst]
+    # duplicates make the spline's system singular
+    seen: dict[tuple[float, float], XY] = {}
+    for p, q in zip(src, dst, strict=True):
+        seen.setdefault((round(p[0], 1), round(p[1], 1)), q)
+    if len(seen) < 4:
+        raise BaseError("mesh: too few pairs to place the drawings on the mesh")
+    return fit([(float(a), float(b)) for a, b in seen], list(seen.values()))
+
+
+def as_array(points: list[XY]) -> np.ndarray:  # type: ignore[type-arg]
+    return np.asarray(points)
