@@ -6,8 +6,10 @@ Keys starting with ``_`` are HTML-only extras (inline SVG maps) and are dropped 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import replace
 from typing import Any
+from urllib.parse import urlencode
 
 from app import queries
 from app.atlas import Atlas
@@ -36,18 +38,44 @@ def crumbs(*items: tuple[str, str | None]) -> list[dict[str, str | None]]:
     return [home] + [{"name": n, "url": u} for n, u in items]
 
 
-def home(atlas: Atlas) -> Ctx:
+PLATES = {"superficial": "Superficial", "deep": "Deep"}
+WHOLE = "whole"
+# short tab labels; a view not named here is labelled with its own title
+VIEW_LABELS = {"head-lateral": "Head and neck", "hand-palmar": "Hand, palm", "hand-dorsal": "Hand, back",
+               "foot-plantar": "Foot, sole", "foot-dorsal": "Foot, top"}
+
+
+def home_url(plate: str = "superficial", view: str = WHOLE) -> str:
+    """The home page in one state: which plate (layer of muscles) and which view (whole body or a close-up)."""
+    q = {k: v for k, v in (("view", view), ("plate", plate)) if v not in (WHOLE, "superficial")}
+    return urls.home() + (f"?{urlencode(q)}" if q else "")
+
+
+def home(atlas: Atlas, plate: str = "superficial", view: str = WHOLE) -> Ctx:
+    if plate not in PLATES:
+        raise BadRequest(f"unknown plate '{plate}': superficial or deep")
     with atlas.lock:
-        views = [v.view for v in queries.views(atlas.conn)]
-        maps = {v: figures.view_map(atlas.conn, v, INLINE, map_id=f"map-{v}") for v in HOME_VIEWS if v in views}
+        geos = queries.views(atlas.conn)
+        maps = {v.view: figures.view_map(atlas.conn, v.view, INLINE, map_id=f"map-{v.view}") for v in geos}
         regions = _regions(queries.muscles(atlas.conn))
+    closeups = [g for g in geos if g.view not in HOME_VIEWS and maps.get(g.view)]
+    if view != WHOLE and view not in {g.view for g in closeups}:
+        raise BadRequest(f"unknown view '{view}': " + ", ".join([WHOLE] + [g.view for g in closeups]))
     counts = json.loads(atlas.meta.get("counts", "{}"))
+    tabs = [{"view": WHOLE, "label": "Whole body"}] + [
+        {"view": g.view, "label": VIEW_LABELS.get(g.view, g.title)} for g in closeups]
     return {
         "page": "home", "title": "Trigger-point atlas", "breadcrumbs": crumbs(),
-        "counts": counts, "views": [{"view": v, "svg": urls.view_svg(v)} for v in views],
+        "counts": counts, "plate": plate, "view": view,
+        "views": [{"view": g.view, "title": g.title, "svg": urls.view_svg(g.view), "closeup": g.view not in HOME_VIEWS}
+                  for g in geos],
+        "plates": [{"plate": p, "label": label, "url": home_url(p, view), "current": p == plate}
+                   for p, label in PLATES.items()],
+        "tabs": [{**t, "url": home_url(plate, t["view"]), "current": t["view"] == view} for t in tabs],
         "regions": [{"region": r, "muscles": [{"slug": m["slug"], "name": m["name"], "url": m["url"]} for m in ms]}
                     for r, ms in regions.items()],
-        "_maps": maps,
+        "_whole": {v: maps[v] for v in HOME_VIEWS if maps.get(v)},
+        "_closeups": [{"view": g.view, "title": g.title, "svg": maps[g.view]} for g in closeups],
     }
 
 
@@ -80,10 +108,19 @@ def muscle(atlas: Atlas, slug: str) -> Ctx:
     m.pop("file")
     return {
         "page": "muscle", "title": m["name"], "breadcrumbs": crumbs(("Muscles", urls.muscles()), (m["name"], None)),
-        "muscle": m, "map": {"svg": urls.muscle_svg(slug), "png": urls.muscle_png(slug)},
+        "muscle": m, "map": {"svg": urls.muscle_svg(slug), "png": urls.muscle_png(slug),
+                             "large": f"{urls.muscle_svg(slug)}?width=1600"},
         "share": share(atlas.base_url, "muscle", slug, f"{m['name']}: trigger points and referral pattern"),
-        "api": urls.api_muscle(slug), "_map": svg,
+        "api": urls.api_muscle(slug), "_map": svg, "_map_aspect": _aspect(svg),
     }
+
+
+def _aspect(svg: str | None) -> float | None:
+    """Width over height of a map, from its viewBox: lets the page size the map to the screen."""
+    vb = re.search(r'viewBox="[-\d.]+ [-\d.]+ ([\d.]+) ([\d.]+)"', svg or "")
+    if not vb or not float(vb[2]):
+        return None
+    return round(float(vb[1]) / float(vb[2]), 4)
 
 
 def condition_list(atlas: Atlas) -> Ctx:

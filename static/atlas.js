@@ -15,13 +15,40 @@
     return { x: b.left + b.width / 2, y: b.top + b.height / 2 };
   }
 
+  // A link is a target when it is drawn and not a faint outline of a layer lifted off (pointer-events: none).
+  function shown(a) { return a.getClientRects().length > 0 && getComputedStyle(a).pointerEvents !== "none"; }
+
+  // Links that are only outlines leave the tab order and the accessibility tree.
+  function markTargets(svg) {
+    svg.querySelectorAll("a.m, a.z").forEach(function (a) {
+      if (shown(a) || a.getClientRects().length === 0) {
+        if (a.getAttribute("aria-hidden")) { a.removeAttribute("aria-hidden"); }
+      } else {
+        a.setAttribute("aria-hidden", "true");
+        a.setAttribute("tabindex", "-1");
+      }
+    });
+  }
+
+  // The map's one tab stop must be a link that is drawn (a plate hides a layer of muscles).
+  function resetStop(svg) {
+    markTargets(svg);
+    var links = Array.prototype.slice.call(svg.querySelectorAll("a.m, a.z"));
+    if (!links.length) { return; }
+    var stop = links.filter(function (a) { return a.getAttribute("tabindex") === "0"; })[0];
+    if (stop && shown(stop)) { return; }
+    var first = links.filter(shown)[0];
+    links.forEach(function (a) { a.setAttribute("tabindex", a === first ? "0" : "-1"); });
+  }
+
   // One tab stop per map; the arrow keys move to the nearest link in that direction.
   function initMap(svg) {
-    if (svg.dataset.keys) { return; }
+    if (svg.dataset.keys) { resetStop(svg); return; }
     var links = Array.prototype.slice.call(svg.querySelectorAll("a.m, a.z"));
     if (!links.length) { return; }
     svg.dataset.keys = "1";
-    links.forEach(function (a, i) { a.setAttribute("tabindex", i === 0 ? "0" : "-1"); });
+    links.forEach(function (a) { a.setAttribute("tabindex", "-1"); });
+    resetStop(svg);
     // whichever link has focus is the map's one tab stop
     svg.addEventListener("focusin", function (ev) {
       if (links.indexOf(ev.target) < 0) { return; }
@@ -35,7 +62,7 @@
       ev.preventDefault();
       var c = centre(cur), best = null, bestScore = Infinity;
       links.forEach(function (a) {
-        if (a === cur) { return; }
+        if (a === cur || !shown(a)) { return; }
         var p = centre(a), dx = p.x - c.x, dy = p.y - c.y;
         var along = dx * d[0] + dy * d[1];
         if (along <= 0.5) { return; }
@@ -55,6 +82,9 @@
     Array.prototype.forEach.call((root || document).querySelectorAll("svg.atlas-map"), initMap);
   }
 
+  var lastMuscle = null;
+  function calm() { return window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches; }
+
   // A click on a muscle of the home page's map shows its summary beside the map.
   document.addEventListener("click", function (ev) {
     var a = ev.target.closest && ev.target.closest("a.m, a.z");
@@ -69,8 +99,15 @@
         document.querySelectorAll('a.m[data-muscle="' + a.dataset.muscle + '"]').forEach(function (x) {
           x.classList.add("current");
         });
+        lastMuscle = a;
         var h = panel.querySelector("h2");
         if (h) { h.setAttribute("tabindex", "-1"); }
+        // On a phone the panel lies below the maps: bring the summary to where the user is looking.
+        var r = panel.getBoundingClientRect();
+        if (r.top < 0 || r.top > window.innerHeight - 120) {
+          panel.scrollIntoView({ block: "start", behavior: calm() ? "auto" : "smooth" });
+          if (h) { h.focus({ preventScroll: true }); }
+        }
       });
     } else if (a.classList.contains("z")) {
       ev.preventDefault();
@@ -93,16 +130,125 @@
   window.addEventListener("popstate", function (ev) { if (ev.state && ev.state.atlas) { location.reload(); } });
   document.addEventListener("htmx:afterSettle", function () { initAll(); });
 
-  // Deep muscles (dashed outlines) are a layer that can be hidden
+  // "Back to the map" from the summary (phones): return to the muscle that was tapped.
   document.addEventListener("click", function (ev) {
-    var b = ev.target.closest && ev.target.closest("button[data-toggle-deep]");
-    if (!b) { return; }
-    var maps = b.closest(".maps");
-    var off = maps.classList.toggle("deep-off");
-    b.setAttribute("aria-pressed", off ? "true" : "false");
-    b.textContent = off ? "Show deep muscles" : "Hide deep muscles";
+    var b = ev.target.closest && ev.target.closest("a[data-back]");
+    if (!b || !lastMuscle || !shown(lastMuscle)) { return; }
+    ev.preventDefault();
+    lastMuscle.scrollIntoView({ block: "center", behavior: calm() ? "auto" : "smooth" });
+    lastMuscle.focus({ preventScroll: true });
   });
-  Array.prototype.forEach.call(document.querySelectorAll("button[data-toggle-deep]"), function (b) { b.hidden = false; });
+
+  // Home page: the plate (superficial or deep layer) and the view (whole body or a close-up) switch in
+  // place; without this script the same links load the page in that state.
+  function homeUrl(view, plate) {
+    var q = [];
+    if (view !== "whole") { q.push("view=" + encodeURIComponent(view)); }
+    if (plate !== "superficial") { q.push("plate=" + encodeURIComponent(plate)); }
+    return "/" + (q.length ? "?" + q.join("&") : "");
+  }
+
+  function showMaps(box, view, plate) {
+    ["superficial", "deep"].forEach(function (p) { box.classList.toggle("plate-" + p, p === plate); });
+    box.querySelectorAll(".mapset").forEach(function (set) { set.hidden = set.dataset.view !== view; });
+    var local = location.protocol === "file:";
+    box.querySelectorAll(".mapbar a[data-view]").forEach(function (a) {
+      if (a.dataset.view === view) { a.setAttribute("aria-current", "true"); } else { a.removeAttribute("aria-current"); }
+      if (!local) { a.setAttribute("href", homeUrl(a.dataset.view, plate)); }
+    });
+    box.querySelectorAll(".mapbar a[data-plate]").forEach(function (a) {
+      if (a.dataset.plate === plate) { a.setAttribute("aria-current", "true"); } else { a.removeAttribute("aria-current"); }
+      if (!local) { a.setAttribute("href", homeUrl(view, a.dataset.plate)); }
+    });
+    box.querySelectorAll("svg.atlas-map").forEach(function (svg) { if (svg.dataset.keys) { resetStop(svg); } });
+  }
+
+  document.addEventListener("click", function (ev) {
+    var a = ev.target.closest && ev.target.closest(".mapbar a[data-view], .mapbar a[data-plate]");
+    if (!a || ev.ctrlKey || ev.metaKey || ev.shiftKey || ev.button) { return; }
+    var box = a.closest("[data-plates]");
+    ev.preventDefault();
+    var cur = box.querySelector(".mapbar a[data-view][aria-current]");
+    var view = a.dataset.view || (cur ? cur.dataset.view : "whole");
+    var plate = a.dataset.plate || (box.classList.contains("plate-deep") ? "deep" : "superficial");
+    showMaps(box, view, plate);
+    if (location.protocol !== "file:") { history.pushState({ atlas: true }, "", homeUrl(view, plate)); }
+  });
+
+  // Muscle page: the map enlarged in a dialog, zoomable and scrollable; Esc or the close button closes it.
+  var ZOOMS = [1, 1.5, 2, 3, 4];
+  function zoomTo(dialog, level) {
+    var body = dialog.querySelector(".mapdialog-body");
+    var svg = body.querySelector("svg");
+    if (!svg) { return; }
+    level = Math.max(0, Math.min(ZOOMS.length - 1, level));
+    // keep the middle of what is seen in the middle
+    var cx = (body.scrollLeft + body.clientWidth / 2) / Math.max(1, body.scrollWidth);
+    var cy = (body.scrollTop + body.clientHeight / 2) / Math.max(1, body.scrollHeight);
+    dialog.dataset.zoom = String(level);
+    if (level === 0) {
+      svg.style.width = ""; svg.style.height = "";
+    } else {
+      svg.style.width = Math.round(ZOOMS[level] * body.clientWidth) + "px"; svg.style.height = "auto";
+    }
+    dialog.classList.toggle("zoomed", level > 0);
+    body.scrollLeft = cx * body.scrollWidth - body.clientWidth / 2;
+    body.scrollTop = cy * body.scrollHeight - body.clientHeight / 2;
+    dialog.querySelector('[data-zoom="-1"]').disabled = level === 0;
+    dialog.querySelector('[data-zoom="1"]').disabled = level === ZOOMS.length - 1;
+  }
+
+  document.addEventListener("click", function (ev) {
+    var a = ev.target.closest && ev.target.closest("a[data-enlarge]");
+    var dialog = document.getElementById("map-dialog");
+    if (!a || !dialog || !dialog.showModal || ev.ctrlKey || ev.metaKey || ev.shiftKey || ev.button) { return; }
+    var src = a.querySelector("svg");
+    if (!src) { return; }
+    ev.preventDefault();
+    var copy = src.cloneNode(true);
+    // one document, one id each: the copy refers to the original's patterns and has its own name
+    copy.querySelectorAll("[id]").forEach(function (el) { el.removeAttribute("id"); });
+    copy.removeAttribute("id");
+    copy.removeAttribute("aria-labelledby");
+    copy.setAttribute("role", "img");
+    var t = src.querySelector("title");
+    copy.setAttribute("aria-label", t ? t.textContent : "Referral map");
+    var body = dialog.querySelector(".mapdialog-body");
+    body.textContent = "";
+    body.appendChild(copy);
+    dialog.showModal();
+    zoomTo(dialog, 0);
+    dialog.querySelector("button[data-close]").focus();
+    dialog._opener = a;
+  });
+
+  document.addEventListener("click", function (ev) {
+    var dialog = ev.target.closest && ev.target.closest("dialog.mapdialog");
+    if (!dialog) { return; }
+    if (ev.target === dialog) { dialog.close(); return; } // a click on the backdrop
+    var z = ev.target.closest("button[data-zoom]");
+    if (z) {
+      var step = Number(z.dataset.zoom);
+      zoomTo(dialog, step === 0 ? 0 : Number(dialog.dataset.zoom || 0) + step);
+    } else if (ev.target.closest("button[data-close]")) {
+      dialog.close();
+    }
+  });
+
+  document.addEventListener("keydown", function (ev) {
+    var dialog = ev.target.closest && ev.target.closest("dialog.mapdialog");
+    if (!dialog || ev.ctrlKey || ev.metaKey || ev.altKey) { return; }
+    if (ev.key === "+" || ev.key === "=") { zoomTo(dialog, Number(dialog.dataset.zoom || 0) + 1); ev.preventDefault(); }
+    if (ev.key === "-") { zoomTo(dialog, Number(dialog.dataset.zoom || 0) - 1); ev.preventDefault(); }
+    if (ev.key === "0") { zoomTo(dialog, 0); ev.preventDefault(); }
+  });
+
+  document.addEventListener("close", function (ev) {
+    var dialog = ev.target;
+    if (!dialog.classList || !dialog.classList.contains("mapdialog")) { return; }
+    dialog.querySelector(".mapdialog-body").textContent = "";
+    if (dialog._opener) { dialog._opener.focus(); }
+  }, true);
 
   // "Use this map" copy buttons
   document.addEventListener("click", function (ev) {

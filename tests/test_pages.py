@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
+from html.parser import HTMLParser
+from urllib.parse import urlsplit
 
 import pytest
 from starlette.testclient import TestClient
 
-PAGES = ["/", "/muscles", "/muscles/upper-trapezius", "/conditions", "/conditions/tension-type-headache",
-         "/zones", "/zones/right-temple", "/lookup?zones=right-temple,right-heel", "/lookup", "/search?q=trapezius"]
+PAGES = ["/", "/?plate=deep", "/?view=hand-palmar&plate=deep", "/muscles", "/muscles/upper-trapezius", "/conditions",
+         "/conditions/tension-type-headache", "/zones", "/zones/right-temple", "/lookup?zones=right-temple,right-heel",
+         "/lookup", "/search?q=trapezius"]
 HTML = {"accept": "text/html"}
 
 
@@ -90,3 +93,105 @@ def test_security_headers(client: TestClient) -> None:
     assert "frame-ancestors 'none'" in r.headers["content-security-policy"]
     assert r.headers["x-frame-options"] == "DENY"
     assert "script-src 'self' https://unpkg.com" in r.headers["content-security-policy"]
+
+
+class _Clickable(HTMLParser):
+    """What one state of the home page shows: the muscles a user can click and the map-state links."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.plate = ""
+        self.depth = 0
+        self.open_set: int | None = None  # the depth of the shown map set we are inside
+        self.in_bar = 0
+        self.muscles: set[str] = set()
+        self.states: set[str] = set()
+        self.shown_sets: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        cls = (a.get("class") or "").split()
+        if tag == "section" and "atlas-maps" in cls:
+            self.plate = next(c[len("plate-"):] for c in cls if c.startswith("plate-"))
+        if tag in ("div", "nav"):
+            self.depth += 1
+            if "mapset" in cls and "hidden" not in a:
+                self.open_set = self.depth
+                self.shown_sets.append(a["data-view"] or "")
+            if "mapbar" in cls:
+                self.in_bar = self.depth
+        if tag == "a" and self.open_set is not None and "m" in cls and self.plate in cls and a.get("data-muscle"):
+            self.muscles.add(a["data-muscle"] or "")
+        if tag == "a" and self.in_bar and a.get("href"):
+            self.states.add((a["href"] or "").replace("&amp;", "&"))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("div", "nav"):
+            if self.open_set == self.depth:
+                self.open_set = None
+            if self.in_bar == self.depth:
+                self.in_bar = 0
+            self.depth -= 1
+
+
+def _home_state(client: TestClient, url: str) -> _Clickable:
+    r = client.get(url, headers=HTML)
+    assert r.status_code == 200, url
+    p = _Clickable()
+    p.feed(r.text)
+    return p
+
+
+def test_every_muscle_is_clickable_on_a_plate_or_close_up_reachable_from_home(client: TestClient) -> None:
+    """Follow the view and plate links from the home page; on each, the muscles of the shown plate count."""
+    everything = {m["slug"] for m in client.get("/api/muscles").json()}
+    seen: dict[str, set[str]] = {}
+    queue = ["/"]
+    while queue:
+        url = queue.pop()
+        if url in seen:
+            continue
+        state = _home_state(client, url)
+        assert state.plate in ("superficial", "deep") and len(state.shown_sets) == 1, url
+        seen[url] = state.muscles
+        queue += [u for u in state.states if urlsplit(u).path == "/" and u not in seen]
+    views = {v["view"] for v in client.get("/index.json").json()["views"]}
+    # both plates of the whole body and of every close-up in the view table
+    assert len(seen) == 2 * (len(views - {"anterior", "posterior", "lateral"}) + 1), sorted(seen)
+    reachable = set().union(*seen.values())
+    missing = sorted(everything - reachable)
+    assert not missing, f"{len(missing)} muscles are on no plate or close-up reachable from /: {', '.join(missing)}"
+    assert reachable == everything
+
+
+def test_home_plate_and_view_are_links_and_bad_values_are_400(client: TestClient) -> None:
+    home = client.get("/", headers=HTML).text
+    assert 'href="/?plate=deep"' in home and 'href="/?view=head-lateral"' in home
+    assert 'class="atlas-maps plate-superficial"' in home
+    deep = client.get("/?view=foot-plantar&plate=deep", headers=HTML).text
+    assert 'class="atlas-maps plate-deep"' in deep
+    assert re.search(r'class="mapset closeup" data-view="foot-plantar">', deep)
+    assert re.search(r'class="mapset maps" data-view="whole" hidden>', deep)
+    twin = client.get("/index.json?view=foot-plantar&plate=deep").json()
+    assert twin["plate"] == "deep" and twin["view"] == "foot-plantar"
+    assert [t["view"] for t in twin["tabs"] if t["current"]] == ["foot-plantar"]
+    for bad in ("/?plate=middle", "/?view=nope", "/?view=anterior", "/index.json?plate=x"):
+        r = client.get(bad, headers=HTML)
+        assert r.status_code == 400, bad
+
+
+def test_muscle_map_links_to_its_large_version(client: TestClient) -> None:
+    html = client.get("/muscles/soleus", headers=HTML).text
+    big = re.search(r'<a class="enlarge" href="([^"]+)"', html)
+    assert big and big.group(1) == "/maps/muscles/soleus.svg?width=1600"
+    r = client.get(big.group(1))
+    assert r.status_code == 200 and r.headers["content-type"].startswith("image/svg+xml")
+    assert 'width="1600"' in r.text[:2000]
+    assert '<dialog id="map-dialog"' in html
+
+
+def test_lookup_candidates_are_cards_with_their_maps(client: TestClient) -> None:
+    html = client.get("/lookup?zones=right-heel,right-calf", headers=HTML).text
+    ranked = html[html.index('<ol class="ranked cards2">'):]
+    assert ranked.count('<figure class="candidate">') == 8
+    assert '<ol class="best">' in html and 'href="#ranked"' in html

@@ -49,7 +49,30 @@ def _page(path: str, template: str, build: Callable[..., contexts.Ctx],
     router.add_api_route(path, make(False), methods=["GET"], response_class=HTMLResponse)
 
 
-_page("/", "home.html", contexts.home)
+
+
+def _home(request: Request, atlas: Atlas, plate: str, view: str, as_json: bool) -> Response:
+    try:
+        ctx = contexts.home(atlas, plate, view)
+    except contexts.BadRequest as exc:
+        return error_page(request, 400, str(exc), as_json)
+    return render(request, "home.html", ctx, as_json)
+
+
+PlateQ = Annotated[str, Query(max_length=40, description="superficial or deep: which layer of muscles is drawn")]
+ViewQ = Annotated[str, Query(max_length=40, description="whole (the whole-body views) or a close-up view")]
+
+
+@router.get("/", response_class=HTMLResponse)
+def home_page(request: Request, atlas: AtlasDep, plate: PlateQ = "superficial", view: ViewQ = "whole") -> Response:
+    return _home(request, atlas, plate, view, False)
+
+
+@router.get("/index.json")
+def home_json(request: Request, atlas: AtlasDep, plate: PlateQ = "superficial", view: ViewQ = "whole") -> Response:
+    return _home(request, atlas, plate, view, True)
+
+
 _page("/muscles", "muscles.html", contexts.muscle_list)
 _page("/muscles/{slug}", "muscle.html", contexts.muscle, partial=("panel", "_muscle_summary.html"))
 _page("/conditions", "conditions.html", contexts.condition_list)
