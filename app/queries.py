@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+from app.maps import paths
 from app.maps.render import MuscleDrawing, TriggerPointMark, ViewGeometry, ZoneDrawing
 
 Row = dict[str, Any]
@@ -155,7 +157,7 @@ def views(conn: sqlite3.Connection) -> list[ViewGeometry]:
     return [
         ViewGeometry(view=r["view"], title=r["title"], width=r["width"], height=r["height"],
                      right_on_viewer=r["right_on_viewer"], sides=tuple(_j(r["sides"])), silhouette=r["silhouette"],
-                     details=tuple(_j(r["details"])))
+                     details=tuple(_j(r["details"])), bounds=paths.bounds(r["silhouette"]))
         for r in conn.execute("SELECT * FROM view ORDER BY ordinal")
     ]
 
@@ -164,17 +166,27 @@ def view_muscles(conn: sqlite3.Connection, view: str) -> list[MuscleDrawing]:
     sql = ("SELECT s.muscle, s.side, s.d, s.fibres, m.name, m.depth FROM muscle_shape s JOIN muscle m "
            "ON m.slug = s.muscle WHERE s.view = ? ORDER BY s.ordinal")
     return [MuscleDrawing(slug=r["muscle"], name=r["name"], side=r["side"], depth=r["depth"], d=r["d"],
-                          fibres=r["fibres"]) for r in conn.execute(sql, (view,))]
+                          fibres=r["fibres"], bounds=paths.bounds(r["d"])) for r in conn.execute(sql, (view,))]
 
 
 def view_zones(conn: sqlite3.Connection, view: str) -> dict[str, str]:
     return {r["zone"]: r["d"] for r in conn.execute("SELECT zone, d FROM zone_shape WHERE view = ?", (view,))}
 
 
+def short_label(label: str, number: int) -> str:
+    """What is printed beside a trigger point's X: its own "TP2" when it has one, else TP and its number."""
+    m = re.match(r"^\s*(?:TP|TrP)\s*(\d+)\b", label, re.IGNORECASE)
+    return f"TP{m[1]}" if m else f"TP{number}"
+
+
 def muscle_marks(conn: sqlite3.Connection, slug: str, view: str, side: str) -> list[TriggerPointMark]:
-    sql = ("SELECT p.x, p.y, t.label FROM tp_position p JOIN trigger_point t ON t.id = p.tp "
+    """The muscle's trigger points placed on one view: short label beside the X, full label in the legend."""
+    numbers = {r["id"]: i + 1 for i, r in enumerate(conn.execute(
+        "SELECT id FROM trigger_point WHERE muscle = ? ORDER BY ordinal", (slug,)))}
+    sql = ("SELECT p.x, p.y, t.id, t.label FROM tp_position p JOIN trigger_point t ON t.id = p.tp "
            "WHERE t.muscle = ? AND p.view = ? AND p.side = ? ORDER BY t.ordinal")
-    return [TriggerPointMark(x=r["x"], y=r["y"], label=r["label"].split(" ")[0])
+    return [TriggerPointMark(x=r["x"], y=r["y"], label=short_label(r["label"], numbers[r["id"]]), name=r["label"],
+                             tp=r["label"])
             for r in conn.execute(sql, (slug, view, side))]
 
 

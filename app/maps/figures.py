@@ -1,19 +1,52 @@
-"""Assemble the atlas's maps: pick panels and highlights from the database, then call the renderer."""
+"""Assemble the atlas's maps: pick panels and highlights from the database, then call the renderer.
+
+A referral map is composed around its pattern: each view that can show some of it is a candidate,
+views are chosen greedily until every zone, the muscle and its trigger points are shown, and each
+chosen view is cropped to what it has to show (never less than a region of the body). Nothing here
+depends on particular coordinates: crops come from the bounds of the shapes, orientation from
+where named zones lie.
+"""
 
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import replace
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from fastapi import Path
 
 from app import queries
-from app.maps.render import HEAT_LEVELS, Options, Panel, ViewGeometry, ZoneDrawing, render
+from app.maps import paths
+from app.maps.paths import Box
+from app.maps.render import (
+    MuscleDrawing,
+    Options,
+    Panel,
+    TriggerPointMark,
+    ViewGeometry,
+    ZoneDrawing,
+    heat_level,
+    render,
+)
 from app.urls import urls
 
 FULL_VIEWS = ("anterior", "posterior", "lateral")
 FMT_PATH = Path(pattern="^(svg|png)$", description="svg or png")
+# a view whose name holds one of these parts is a close-up of that part (head-lateral, hand-palmar...)
+CLOSEUP_PARTS = frozenset({"head", "neck", "face", "hand", "foot", "arm", "forearm", "leg", "knee", "shoulder"})
+# body regions grouped as a lecturer names a crop
+REGION_GROUPS = {
+    "head": "head and face", "neck": "neck and shoulder", "shoulder": "neck and shoulder",
+    "arm": "upper limb", "elbow": "upper limb", "forearm": "upper limb", "wrist": "upper limb", "hand": "upper limb",
+    "chest": "trunk", "abdomen": "trunk", "upper-back": "trunk", "low-back": "trunk",
+    "pelvis": "hip and thigh", "hip": "hip and thigh", "buttock": "hip and thigh", "thigh": "hip and thigh",
+    "knee": "leg and foot", "leg": "leg and foot", "ankle": "leg and foot", "foot": "leg and foot",
+}
+GROUP_ORDER = ["head and face", "neck and shoulder", "upper limb", "trunk", "hip and thigh", "leg and foot"]
+AXIAL = frozenset({"head", "neck", "chest", "abdomen", "upper-back", "low-back", "pelvis", "buttock"})
+WEIGHT = {"essential": 3.0, "spillover": 1.0, "selected": 3.0}
+MAX_PANELS = 4  # beyond this only zones no other panel shows add a panel
 
 
 class Scheme(StrEnum):
@@ -22,13 +55,26 @@ class Scheme(StrEnum):
     greyscale = "greyscale"
 
 
+class Plate(StrEnum):
+    superficial = "superficial"
+    deep = "deep"
+    all = "all"
+
+
+def is_closeup(view: str) -> bool:
+    return any(part in CLOSEUP_PARTS for part in view.split("-"))
+
+
 def _views(conn: sqlite3.Connection) -> dict[str, ViewGeometry]:
     return {v.view: v for v in queries.views(conn)}
 
 
 def view_map(conn: sqlite3.Connection, view: str, opts: Options, *, current: str | None = None,
              zone_links: bool = False, selected: frozenset[str] = frozenset(), map_id: str = "map") -> str | None:
-    """A whole view: every drawn muscle a link to its page (or every zone a toggle, for the pain map)."""
+    """A whole view: every drawn muscle a link to its page (or every zone a toggle, for the pain map).
+
+    With labels it is a teaching chart: each right-side muscle of the plate named in the margin.
+    """
     geo = _views(conn).get(view)
     if geo is None:
         return None
@@ -44,14 +90,380 @@ def view_map(conn: sqlite3.Connection, view: str, opts: Options, *, current: str
         panel = Panel(geometry=geo, zones=zones)
         title = f"Where does it hurt? {geo.title}"
         desc = "Select the painful areas on the body; each area is a link that adds or removes it."
+        opts = replace(opts, labels=False)
     else:
         muscles = [replace(m, href=urls.muscle(m.slug)) for m in queries.view_muscles(conn, view)]
-        panel = Panel(geometry=geo, muscles=muscles)
-        title = f"Muscles — {geo.title}"
-        desc = (f"{len({m.slug for m in muscles})} muscles drawn; each is a link to its page. Deep muscles are "
-                "dashed outlines. The body's right side is on the viewer's "
-                f"{geo.right_on_viewer}.")
+        plate = opts.plate or ("all" if opts.deep else "superficial")
+        panel = Panel(geometry=geo, muscles=muscles, chart=opts.labels)
+        layer = {"superficial": "Superficial muscles", "deep": "Deep muscles", "all": "Muscles"}[plate]
+        title = f"{layer} — {geo.title}"
+        desc = (f"{len({m.slug for m in muscles})} muscles drawn; each is a link to its page. "
+                + {"superficial": "Only the superficial layer is shown. ",
+                   "deep": "Deep muscles solid; the superficial layer as faint outlines. ",
+                   "all": "Deep muscles are dashed outlines under the superficial ones. "}[plate]
+                + f"The body's right side is on the viewer's {geo.right_on_viewer}.")
+        opts = replace(opts, plate=plate)
     return render([panel], title, desc, opts, map_id=map_id)
+
+
+# --- composition ------------------------------------------------------------------------------
+
+
+@dataclass
+class _Candidate:
+    """What one view can show of a map's content."""
+
+    geo: ViewGeometry
+    ordinal: int
+    zones: dict[str, ZoneDrawing] = field(default_factory=dict)
+    muscles: list[MuscleDrawing] = field(default_factory=list)
+    marks: list[TriggerPointMark] = field(default_factory=list)
+    all_zones: dict[str, str] = field(default_factory=dict)  # every zone drawn on the view: slug → path
+    parts: list[Box] = field(default_factory=list)  # the hands, feet and head drawn on the view, one box each
+
+    @property
+    def closeup(self) -> bool:
+        return is_closeup(self.geo.view)
+
+    @property
+    def height(self) -> float:
+        b = self.geo.body
+        return b[3] - b[1]
+
+    def legible(self, z: ZoneDrawing) -> bool:
+        """Whether a zone is big enough on this view to be read at slide size."""
+        if self.closeup:
+            return True
+        b = z.box
+        return max(b[2] - b[0], b[3] - b[1]) >= 0.03 * self.height
+
+
+@dataclass
+class _Pick:
+    cand: _Candidate
+    zones: set[str] = field(default_factory=set)  # the zones this panel is there to show
+    muscle: bool = False  # it is there to show the muscle and its trigger points too
+    crop: Box | None = None
+
+
+def _candidates(conn: sqlite3.Connection, zones: dict[str, ZoneDrawing], muscle: str | None, side: str,
+                views: list[str] | None) -> list[_Candidate]:
+    """Every view that draws some of the zones or the muscle, zones re-shaped for that view."""
+    out = []
+    zobj = queries.zone_objects(conn)
+    for i, (view, geo) in enumerate(_views(conn).items()):
+        if views and view not in views:
+            continue
+        shapes = queries.view_zones(conn, view)
+        c = _Candidate(geo=geo, ordinal=i, all_zones=shapes, parts=_parts(shapes, zobj))
+        c.zones = {z: replace(zd, d=shapes[z], bounds=None) for z, zd in zones.items() if z in shapes}
+        if muscle:
+            c.muscles = [m for m in queries.view_muscles(conn, view) if m.slug == muscle and m.side == side]
+            c.marks = queries.muscle_marks(conn, muscle, view, side) if c.muscles else []
+        if c.zones or c.muscles:
+            out.append(c)
+    return out
+
+
+def _parts(shapes: dict[str, str], zobj: dict[str, queries.Row]) -> list[Box]:
+    """One box per hand, foot and head drawn on a view (per side), from the zones of that region."""
+    groups: dict[tuple[str, str], list[Box]] = {}
+    for z, d in shapes.items():
+        o = zobj.get(z)
+        if o and o["region"] in ("hand", "foot", "head"):
+            groups.setdefault((o["region"], o["side"] if o["region"] != "head" else ""), []).append(paths.bounds(d))
+    return [u for boxes in groups.values() if (u := paths.union(boxes)) is not None]
+
+
+def _inside(box: Box, crop: Box) -> bool:
+    """Most of the box lies in the crop."""
+    a = paths.area(box)
+    return paths.overlap(box, crop) >= 0.6 * a if a > 0 else crop[0] <= box[0] <= crop[2] and crop[1] <= box[1] <= crop[3]
+
+
+def _crop(c: _Candidate, boxes: Iterable[Box]) -> Box:
+    """The part of a view to show: the content plus a margin, at least a region of the body around it,
+    snapped to the body's ends, neither a sliver nor a band, never cutting a hand or a foot in two."""
+    b = c.geo.body
+    w_body, h = b[2] - b[0], b[3] - b[1]
+    pad = 0.025 * max(w_body, h)
+    whole = (b[0] - pad, b[1] - pad, b[2] + pad, b[3] + pad)
+    boxes = list(boxes)
+    u = paths.union(boxes)
+    if u is None:
+        return whole
+    if c.closeup and any(part in ("hand", "foot") for part in c.geo.view.split("-")):
+        return whole  # a hand or a foot is recognisable only whole
+    if c.closeup:  # a close-up is a region already: crop it little, keep most of it
+        size = max(w_body, h)
+        m, min_w, min_h, snap_y, snap_x = 0.06 * size, 0.7 * w_body, 0.65 * h, 0.18 * h, 0.15 * w_body
+    else:
+        m, min_w, min_h, snap_y, snap_x = 0.045 * h, 0.17 * h, 0.21 * h, 0.08 * h, 0.1 * h
+    x0, y0, x1, y1 = u[0] - m, u[1] - m, u[2] + m, u[3] + m
+    # never a stamp: at least a head-and-neck's worth of body around the pattern
+    x0, x1 = _grow(x0, x1, min_w)
+    y0, y1 = _grow(y0, y1, min_h)
+    if c.closeup:  # across a close-up nothing is cut: the back of the head, the edge of the hand
+        x0, x1 = whole[0], whole[2]
+    else:  # take in whole a hand, a foot or a head that the pattern reaches and the crop would cut
+        for zb in c.parts:
+            share = paths.overlap(zb, (x0, y0, x1, y1)) / max(1e-6, paths.area(zb))
+            if 0 < share < 0.98 and any(paths.overlap(zb, _grown(cb, 0.01 * h)) > 0 for cb in boxes):
+                x0, y0 = min(x0, zb[0] - 0.015 * h), min(y0, zb[1] - 0.015 * h)
+                x1, y1 = max(x1, zb[2] + 0.015 * h), max(y1, zb[3] + 0.015 * h)
+    # snap to the crown, the soles and the body's sides when the crop nearly reaches them
+    if y0 - b[1] < snap_y:
+        y0 = whole[1]
+    if b[3] - y1 < snap_y:
+        y1 = whole[3]
+    if x0 - b[0] < snap_x:
+        x0 = whole[0]
+    if b[2] - x1 < snap_x:
+        x1 = whole[2]
+    # neither a tall sliver nor a flat band
+    if (x1 - x0) < 0.5 * (y1 - y0):
+        x0, x1 = _grow(x0, x1, 0.5 * (y1 - y0))
+    if (y1 - y0) < 0.55 * (x1 - x0):
+        y0, y1 = _grow(y0, y1, 0.55 * (x1 - x0))
+    x0, x1 = _clamp(x0, x1, whole[0], whole[2])
+    y0, y1 = _clamp(y0, y1, whole[1], whole[3])
+    return (x0, y0, x1, y1)
+
+
+def _grown(b: Box, m: float) -> Box:
+    return (b[0] - m, b[1] - m, b[2] + m, b[3] + m)
+
+
+def _grow(a: float, b: float, size: float) -> tuple[float, float]:
+    if b - a >= size:
+        return a, b
+    mid = (a + b) / 2
+    return mid - size / 2, mid + size / 2
+
+
+def _clamp(a: float, b: float, lo: float, hi: float) -> tuple[float, float]:
+    """Shift [a, b] inside [lo, hi] (keeping its size where it fits)."""
+    size = min(b - a, hi - lo)
+    a = min(max(a, lo), hi - size)
+    return a, a + size
+
+
+def _choose(cands: list[_Candidate], weight: dict[str, float], want_muscle: bool,
+            closeups: bool = True) -> list[_Pick]:
+    """Greedy cover: the view that adds most, until every zone, the muscle and its trigger points show.
+
+    A zone counts as shown once it lies in a chosen crop, or is drawn large enough on a chosen view;
+    close-ups win ties, because there the zone is drawn largest.
+    """
+    uncovered = {z for c in cands for z in c.zones}
+    tps = {m.tp or m.label for c in cands for m in c.marks}
+    picks: list[_Pick] = []
+    picked: set[int] = set()
+    while uncovered or want_muscle or tps:
+        best: tuple[tuple[float, float, int], _Candidate, set[str]] | None = None
+        for c in cands:
+            if c.ordinal in picked:
+                continue
+            new = {z for z in c.zones if z in uncovered and c.legible(c.zones[z])}
+            new_tps = {m.tp or m.label for m in c.marks} & tps
+            gain = sum(weight.get(z, 1.0) for z in new) + (4 if want_muscle and c.muscles else 0) + 2 * len(new_tps)
+            if gain <= 0:
+                continue
+            prominence = sum(max(c.zones[z].box[2] - c.zones[z].box[0], c.zones[z].box[3] - c.zones[z].box[1])
+                             for z in new) / c.height
+            key = (gain, prominence, -c.ordinal)
+            if best is None or key > best[0]:
+                best = (key, c, new)
+        if best is None:
+            break
+        _, c, new = best
+        show_muscle = bool(c.muscles) and (want_muscle or bool({m.tp or m.label for m in c.marks} & tps))
+        pick = _Pick(cand=c, zones=new, muscle=show_muscle)
+        pick.crop = _crop(c, _content_boxes(pick))
+        picks.append(pick)
+        picked.add(c.ordinal)
+        if show_muscle:
+            want_muscle = False
+            tps -= {m.tp or m.label for m in c.marks}
+        # zones the crop happens to take in count as shown; the crop then takes them in whole
+        extra = {z for z in uncovered - new if z in c.zones and _inside(c.zones[z].box, pick.crop)}
+        if extra:
+            pick.zones |= extra
+            pick.crop = _crop(c, _content_boxes(pick))
+        uncovered -= pick.zones
+    # zones drawn only too small to count: show them where they are drawn, on a chosen view if possible
+    for z in sorted(uncovered):
+        where = [p for p in picks if z in p.cand.zones] or []
+        if where:
+            p = max(where, key=lambda p: paths.overlap(p.cand.zones[z].box, p.crop or (0, 0, 0, 0)))
+            p.zones.add(z)
+            p.crop = _crop(p.cand, _content_boxes(p))
+            continue
+        c = max((c for c in cands if z in c.zones), key=lambda c: (c.closeup, -c.ordinal))
+        p = _Pick(cand=c, zones={z})
+        p.crop = _crop(c, _content_boxes(p))
+        picks.append(p)
+        picked.add(c.ordinal)
+    if closeups:
+        # a close-up also earns its place by drawing large an essential zone no close-up shows yet
+        # (the back of the hand for the wrist extensors, the temple for the upper trapezius)
+        shown = {z for p in picks if p.cand.closeup for z in p.cand.zones}
+        for c in sorted(cands, key=lambda c: c.ordinal):
+            ess = {z for z in c.zones if weight.get(z, 1.0) >= WEIGHT["essential"]} - shown
+            if c.closeup and c.ordinal not in picked and ess and len(picks) < MAX_PANELS:
+                p = _Pick(cand=c, zones=ess)
+                p.crop = _crop(c, _content_boxes(p))
+                picks.append(p)
+                picked.add(c.ordinal)
+                shown |= set(c.zones)
+    return sorted(picks, key=lambda p: p.cand.ordinal)
+
+
+def _content_boxes(p: _Pick) -> list[Box]:
+    boxes = [p.cand.zones[z].box for z in p.zones]
+    if p.muscle:
+        boxes += [m.box for m in p.cand.muscles]
+        boxes += [(m.x, m.y, m.x, m.y) for m in p.cand.marks]
+    return boxes
+
+
+def _region_phrase(c: _Candidate, crop: Box, zobj: dict[str, queries.Row]) -> str:
+    """The regions a panel is there to show, named as a lecturer would ("hip and thigh, leg and foot")."""
+    share: dict[str, float] = {}
+    for z, zd in c.zones.items():
+        inside = paths.overlap(zd.box, crop)
+        g = REGION_GROUPS.get(zobj[z]["region"]) if z in zobj else None
+        if inside > 0 and g:
+            share[g] = share.get(g, 0.0) + inside
+    total = sum(share.values()) or 1.0
+    return ", ".join(g for g in GROUP_ORDER if share.get(g, 0.0) >= 0.1 * total)
+
+
+def _centre(c: _Candidate, words: tuple[str, ...]) -> tuple[float, float] | None:
+    boxes = [paths.bounds(d) for z, d in c.all_zones.items() if any(w in z for w in words)]
+    u = paths.union(boxes)
+    return ((u[0] + u[2]) / 2, (u[1] + u[3]) / 2) if u else None
+
+
+# per close-up part: (far end, near end, its name) along the limb, then (one side, other side, its name)
+_ORIENT = {
+    "hand": ((("finger", "thumb"), ("wrist", "forearm"), "fingers"), (("thumb",), ("little-finger", "ulnar"), "thumb")),
+    "foot": ((("toe",), ("heel", "ankle", "malleol"), "toes"), (("big-toe", "medial"), ("lesser", "lateral"), "big toe")),
+    "head": ((("vertex", "forehead"), ("throat", "neck"), "crown"), (("nose", "cheek", "maxilla", "orbit"),
+                                                                     ("occiput", "suboccipital"), "face")),
+}
+
+
+def _direction(a: tuple[float, float] | None, b: tuple[float, float] | None) -> tuple[float, float] | None:
+    if a is None or b is None:
+        return None
+    return (a[0] - b[0], a[1] - b[1])
+
+
+def _arrow(v: tuple[float, float]) -> str:
+    if abs(v[0]) >= abs(v[1]):
+        return "→" if v[0] > 0 else "←"
+    return "↓" if v[1] > 0 else "↑"
+
+
+def _orientation(c: _Candidate, turned: bool) -> tuple[str, tuple[float, float] | None]:
+    """The compass of a close-up ("↓ fingers · thumb ←") and its limb axis, from where named zones lie."""
+    part = next((p for p in c.geo.view.split("-") if p in _ORIENT), None)
+    if part is None:
+        return "", None
+    (far, near, far_name), (one, other, one_name) = _ORIENT[part]
+    axis = _direction(_centre(c, far), _centre(c, near))
+    across = _direction(_centre(c, one), _centre(c, other))
+    sign = -1 if turned else 1
+    bits = []
+    if part == "head":  # a head is upright: only which way the face looks needs saying
+        if across:
+            bits.append(f"{one_name} {_arrow((sign * across[0], 0.0))}")
+    else:
+        if axis:
+            bits.append(f"{far_name} {_arrow((sign * axis[0], sign * axis[1]))}")
+        if across:
+            bits.append(f"{one_name} {_arrow((sign * across[0], sign * across[1] * 0))}")
+    return " · ".join(bits), axis
+
+
+def _turns(picks: list[_Pick], zobj: dict[str, queries.Row]) -> set[str]:
+    """Close-ups to turn by 180 degrees, so every panel shows the hand (or foot) the same way up.
+
+    Hands hang fingers down when a whole-body panel shows the hand too; otherwise, like feet,
+    close-ups keep the fingers or toes up.
+    """
+    hand_in_whole = any(
+        not p.cand.closeup and p.crop and any(
+            zobj.get(z, {}).get("region") == "hand" and _inside(paths.bounds(d), p.crop) for z, d in p.cand.all_zones.items())
+        for p in picks)
+    out = set()
+    for p in picks:
+        part = next((x for x in p.cand.geo.view.split("-") if x in ("hand", "foot")), None)
+        if not part:
+            continue
+        _, axis = _orientation(p.cand, False)
+        if axis is None or abs(axis[1]) < abs(axis[0]):
+            continue
+        down = part == "hand" and hand_in_whole
+        if (axis[1] > 0) != down:
+            out.add(p.cand.geo.view)
+    return out
+
+
+def _panels(picks: list[_Pick], zobj: dict[str, queries.Row], links: bool) -> list[Panel]:
+    turned = _turns(picks, zobj)
+    panels = []
+    for p in picks:
+        c = p.cand
+        assert p.crop is not None
+        zones = [z for z in c.zones.values() if paths.overlap(z.box, p.crop) > 0]
+        muscles = c.muscles
+        if links:  # embeds: the muscle and each zone open their atlas page
+            muscles = [replace(m, href=urls.muscle(m.slug)) for m in muscles]
+            zones = [replace(z, href=urls.zone(z.slug)) for z in zones]
+        turn = c.geo.view in turned
+        compass, _ = _orientation(c, turn) if c.closeup else ("", None)
+        sub = "" if c.closeup else _region_phrase(c, p.crop, zobj)
+        if turn:
+            compass = f"as it hangs: {compass}" if compass else "turned to hang as in the whole-body views"
+        panels.append(Panel(geometry=c.geo, muscles=muscles, zones=zones, marks=c.marks, crop=p.crop,
+                            subheading=sub, compass=compass, turned=turn))
+    return panels
+
+
+def compose(conn: sqlite3.Connection, zones: dict[str, ZoneDrawing], muscle: str | None = None, side: str = "right",
+            views: list[str] | None = None, links: bool = False, weight: dict[str, float] | None = None,
+            closeups: bool = True) -> list[Panel]:
+    """Panels that show every given zone (drawn on some view), the muscle and its trigger points."""
+    cands = _candidates(conn, zones, muscle, side, views)
+    if not cands:
+        return []
+    w = weight or {z: WEIGHT.get(zd.kind, 1.0) for z, zd in zones.items()}
+    picks = _choose(cands, w, want_muscle=any(c.muscles for c in cands), closeups=closeups)
+    return _panels(picks, queries.zone_objects(conn), links)
+
+
+def drawn_zones(panels: Iterable[Panel]) -> set[str]:
+    """Zones a map shows: drawn on a panel, and mostly inside its crop."""
+    return {z.slug for p in panels for z in p.zones if p.crop is None or _inside(z.box, p.crop)}
+
+
+def _pattern_zones(conn: sqlite3.Connection, slug: str, side: str = "right") -> dict[str, ZoneDrawing]:
+    zobj = queries.zone_objects(conn)
+    return {z: ZoneDrawing(slug=z, name=f"{zobj[z]['name']}: {k}", d="", kind=k)
+            for z, k in sorted(queries.muscle_pattern(conn, slug, side).items(), key=lambda zk: zk[1] == "essential")}
+
+
+def muscle_panels(conn: sqlite3.Connection, slug: str, views: list[str] | None = None,
+                  links: bool = False) -> list[Panel]:
+    return compose(conn, _pattern_zones(conn, slug), muscle=slug, views=views, links=links)
+
+
+def missing_zones(conn: sqlite3.Connection, slug: str) -> list[str]:
+    """Essential and spillover zones of the muscle's trigger points that its map does not draw."""
+    pattern = queries.muscle_pattern(conn, slug, "right")
+    return sorted(set(pattern) - drawn_zones(muscle_panels(conn, slug)))
 
 
 def muscle_map(conn: sqlite3.Connection, slug: str, opts: Options, views: list[str] | None = None,
@@ -60,82 +472,68 @@ def muscle_map(conn: sqlite3.Connection, slug: str, opts: Options, views: list[s
     name = queries.name_of(conn, "muscle", slug)
     if name is None:
         return None
-    allv = _views(conn)
-    pattern = queries.muscle_pattern(conn, slug, "right")
-    zobj = queries.zone_objects(conn)
-    panels = []
-    for view, geo in allv.items():
-        if views and view not in views:
-            continue
-        shapes = queries.view_zones(conn, view)
-        drawn = [d for d in queries.view_muscles(conn, view) if d.slug == slug and d.side == "right"]
-        zones = queries.zone_drawings(shapes, pattern, zobj)
-        if links:  # embeds: the muscle and each zone open their atlas page
-            drawn = [replace(d, href=urls.muscle(d.slug)) for d in drawn]
-            zones = [replace(z, href=urls.zone(z.slug)) for z in zones]
-        if not drawn and not zones:
-            continue
-        if view not in FULL_VIEWS and not drawn and views is None:
-            continue  # close-ups only where the muscle itself is drawn
-        panels.append(Panel(geometry=geo, muscles=drawn, zones=zones,
-                            marks=queries.muscle_marks(conn, slug, view, "right")))
+    panels = muscle_panels(conn, slug, views, links)
     if not panels:
         return None
-    panels = _limit(panels)
     desc = (f"Referral pattern of {name} trigger points on the right side: trigger points marked X, "
             "essential zones solid, spillover zones stippled. The pattern is the mirror image on the left.")
-    return render(panels, f"{name} — trigger points and referral pattern", desc, opts, map_id=map_id)
+    return render(panels, f"{name} — trigger points and referral pattern", desc, replace(opts, plate=None),
+                  map_id=map_id)
 
 
-def _limit(panels: list[Panel]) -> list[Panel]:
-    # Wide strips of many panels shrink each figure; keep the most informative three.
-    def weight(p: Panel) -> tuple[int, int, int]:
-        return (len([z for z in p.zones if z.kind == "essential"]), len(p.marks), len(p.zones))
+def bilateral(counts: dict[str, int], zobj: dict[str, queries.Row]) -> bool:
+    """Whether a condition's pain is drawn on both sides: when most of it lies on the head, neck or trunk.
 
-    if len(panels) <= 3:
-        return panels
-    keep = sorted(panels, key=weight, reverse=True)[:3]
-    return [p for p in panels if p in keep]
+    Limb conditions (an elbow, a heel) are one-sided; axial ones (headache, low back pain) are not.
+    """
+    axial = sum(n for z, n in counts.items() if zobj[z]["region"] in AXIAL)
+    return axial * 2 >= sum(counts.values())
+
+
+def _mirror(counts: dict[str, int], zobj: dict[str, queries.Row]) -> dict[str, int]:
+    """The counts on both sides: each sided zone's count also on its twin of the other side."""
+    twin = {(o["base"], o["side"]): z for z, o in zobj.items()}
+    out = dict(counts)
+    for z, n in counts.items():
+        o = zobj[z]
+        other = {"right": "left", "left": "right"}.get(o["side"])
+        t = twin.get((o["base"], other)) if other else None
+        if t:
+            out[t] = max(out.get(t, 0), n)
+    return out
 
 
 def heat_map(conn: sqlite3.Connection, counts: dict[str, int], title: str, desc: str, opts: Options,
-             map_id: str = "map", links: bool = False) -> str | None:
+             map_id: str = "map", links: bool = False, both_sides: bool | None = None) -> str | None:
+    """How many of a condition's muscles refer to each zone: on both sides when the pain is axial."""
     if not counts:
         return None
     zobj = queries.zone_objects(conn)
+    if both_sides if both_sides is not None else bilateral(counts, zobj):
+        counts = _mirror(counts, zobj)
+        desc += " Both sides are shown: the patterns are mirror images."
     top = max(counts.values())
-    panels = []
-    for view, geo in _views(conn).items():
-        if view not in FULL_VIEWS:
-            continue
-        shapes = queries.view_zones(conn, view)
-        zones = [ZoneDrawing(slug=z, name=f"{zobj[z]['name']}: {n} muscle{'s' if n > 1 else ''}", d=shapes[z],
-                             kind="heat", level=min(n, HEAT_LEVELS), href=urls.zone(z) if links else None)
-                 for z, n in sorted(counts.items(), key=lambda kv: kv[1]) if z in shapes]
-        if zones:
-            panels.append(Panel(geometry=geo, zones=zones))
+    zones = {z: ZoneDrawing(slug=z, name=f"{zobj[z]['name']}: {n} muscle{'s' if n > 1 else ''}", d="", kind="heat",
+                            level=heat_level(n, top), href=urls.zone(z) if links else None)
+             for z, n in sorted(counts.items(), key=lambda kv: kv[1])}
+    panels = compose(conn, zones, weight={z: 1.0 + zd.level / 10 for z, zd in zones.items()}, closeups=False)
     if not panels:
         return None
-    return render(panels, title, desc, Options(**{**opts.__dict__, "heat_max": top}), map_id=map_id)
+    return render(panels, title, desc, replace(opts, heat_max=top, plate=None), map_id=map_id)
 
 
 def selection_map(conn: sqlite3.Connection, selected: list[str], title: str, opts: Options,
                   pattern: dict[str, str] | None = None, muscle: str | None = None, side: str = "right",
                   map_id: str = "map") -> str | None:
-    """Selected zones (and optionally one candidate's pattern and trigger points) on the full views."""
+    """Selected zones (or one candidate's pattern and trigger points) composed like a referral map."""
     zobj = queries.zone_objects(conn)
-    panels = []
-    for view, geo in _views(conn).items():
-        if view not in FULL_VIEWS:
-            continue
-        shapes = queries.view_zones(conn, view)
-        zones = queries.zone_drawings(shapes, pattern or {}, zobj)
-        zones += [ZoneDrawing(slug=z, name=f"{zobj[z]['name']}: selected", d=shapes[z], kind="selected")
-                  for z in selected if z in shapes and not pattern]
-        drawn = [d for d in queries.view_muscles(conn, view) if d.slug == muscle and d.side == side]
-        marks = queries.muscle_marks(conn, muscle, view, side) if muscle else []
-        if zones or drawn:
-            panels.append(Panel(geometry=geo, zones=zones, muscles=drawn, marks=marks))
+    if pattern:
+        zones = {z: ZoneDrawing(slug=z, name=f"{zobj[z]['name']}: {k}", d="", kind=k)
+                 for z, k in sorted(pattern.items(), key=lambda zk: zk[1] == "essential")}
+    else:
+        zones = {z: ZoneDrawing(slug=z, name=f"{zobj[z]['name']}: selected", d="", kind="selected")
+                 for z in selected if z in zobj}
+    panels = compose(conn, zones, muscle=muscle, side=side)
     if not panels:
         return None
-    return render(_limit(panels), title, "Painful areas selected in the lookup.", opts, map_id=map_id)
+    return render(panels, title, "Painful areas selected in the lookup.", replace(opts, plate=None), map_id=map_id)

@@ -2,31 +2,58 @@
 
 Nothing here knows about the database or the web framework; svgwrite stays behind these few
 functions (it is no longer developed, so its use is kept small and replaceable).
+
+Every map is laid out in canvas units that are pixels of a 1200-pixel-wide picture: panels (crops
+of views) are scaled into rows, and all text, strokes, marks and patterns are drawn in canvas
+units after the shapes are moved there, so text keeps its size however a panel is zoomed.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from xml.sax.saxutils import escape
 
 import svgwrite
+from PIL import ImageFont
 from svgwrite.container import Group
 
+from app.maps import fonts, paths
+from app.maps.paths import Affine, Box, fmt
+
 ATTRIBUTION = "Trigger-Point Atlas contributors · CC BY-SA 4.0"
+_fmt = fmt
 
 SCHEMES: dict[str, dict[str, str]] = {
-    # essential / spillover / trigger point / muscle fill / muscle stroke / skin / outline
-    "clinical": {"ess": "#c62828", "spill": "#c62828", "tp": "#111111", "mfill": "#e8b4a8", "mline": "#8d4a3c",
-                 "skin": "#f6e9dd", "edge": "#6d5a4d", "hi": "#2f6db5", "text": "#222222"},
+    # essential (opaque: overlaps never darken) / spillover dots / trigger point / muscle fill / muscle
+    # stroke / skin / outline / highlight / text / selected (opaque highlight)
+    "clinical": {"ess": "#cc3d3a", "spill": "#c62828", "tp": "#111111", "mfill": "#e8b4a8", "mline": "#8d4a3c",
+                 "skin": "#f6e9dd", "edge": "#6d5a4d", "hi": "#2f6db5", "text": "#222222", "sel": "#8dafd6"},
     # Okabe-Ito vermillion and blue: distinguishable with the common colour-vision deficiencies
-    "colour-blind": {"ess": "#d55e00", "spill": "#d55e00", "tp": "#000000", "mfill": "#a6cee3", "mline": "#0072b2",
-                     "skin": "#f4f1ea", "edge": "#555555", "hi": "#009e73", "text": "#222222"},
-    "greyscale": {"ess": "#333333", "spill": "#333333", "tp": "#000000", "mfill": "#d9d9d9", "mline": "#555555",
-                  "skin": "#ffffff", "edge": "#444444", "hi": "#000000", "text": "#000000"},
+    "colour-blind": {"ess": "#d55e00", "spill": "#b34f00", "tp": "#000000", "mfill": "#a6cee3", "mline": "#0072b2",
+                     "skin": "#f4f1ea", "edge": "#555555", "hi": "#009e73", "text": "#222222", "sel": "#7fcdb7"},
+    "greyscale": {"ess": "#4d4d4d", "spill": "#333333", "tp": "#000000", "mfill": "#d9d9d9", "mline": "#555555",
+                  "skin": "#ffffff", "edge": "#444444", "hi": "#000000", "text": "#000000", "sel": "#9a9a9a"},
+}
+# heat levels, light to dark: lightness alone orders them, so they read apart in greyscale too
+HEAT_PALETTES: dict[str, tuple[str, ...]] = {
+    "clinical": ("#fdd49e", "#fca36c", "#ef6548", "#c81d1d", "#7f0000"),
+    "colour-blind": ("#fde725", "#5ec962", "#21918c", "#3b528b", "#440154"),
+    "greyscale": ("#e3e3e3", "#bdbdbd", "#8f8f8f", "#5c5c5c", "#262626"),
 }
 HEAT_LEVELS = 5
+PLATES = ("superficial", "deep", "all")
+
+# sizes in canvas units, which are pixels when the picture is 1200 pixels wide
+CANVAS_W = 1200.0
+PAD = 16.0
+GAP = 26.0
+TITLE, HEAD, SUB, LEGEND, LABEL, SIDE, ATTR, CHART = 22.0, 15.0, 13.0, 14.0, 14.0, 16.0, 11.0, 14.0
+MIN_PX = 10.0  # smallest text, in pixels of the delivered picture, when a narrower width is asked for
+CROSS = 6.5  # half the size of a trigger point's X
 
 
 @dataclass(frozen=True)
@@ -39,6 +66,11 @@ class ViewGeometry:
     sides: tuple[str, ...]
     silhouette: str
     details: tuple[str, ...] = ()
+    bounds: Box | None = None  # of the silhouette; computed from it when not given
+
+    @property
+    def body(self) -> Box:
+        return self.bounds or paths.bounds(self.silhouette)
 
 
 @dataclass(frozen=True)
@@ -50,6 +82,11 @@ class MuscleDrawing:
     d: str
     fibres: str
     href: str | None = None
+    bounds: Box | None = None
+
+    @property
+    def box(self) -> Box:
+        return self.bounds or paths.bounds(self.d)
 
 
 @dataclass(frozen=True)
@@ -60,13 +97,20 @@ class ZoneDrawing:
     kind: str  # "essential", "spillover", "selected", "heat", "plain"
     level: int = 0  # heat level 1..HEAT_LEVELS
     href: str | None = None
+    bounds: Box | None = None
+
+    @property
+    def box(self) -> Box:
+        return self.bounds or paths.bounds(self.d)
 
 
 @dataclass(frozen=True)
 class TriggerPointMark:
     x: float
     y: float
-    label: str
+    label: str  # short, printed beside the X ("TP1")
+    name: str = ""  # the trigger point's full label, spelt out in the legend when it differs
+    tp: str = ""  # its identifier in data-tp; the label when empty
 
 
 @dataclass(frozen=True)
@@ -75,6 +119,12 @@ class Panel:
     muscles: Sequence[MuscleDrawing] = ()
     zones: Sequence[ZoneDrawing] = ()
     marks: Sequence[TriggerPointMark] = ()
+    crop: Box | None = None  # the part of the view shown, in view units; None: the whole figure
+    heading: str = ""  # the panel's header; the view's title when empty
+    subheading: str = ""  # a second header line (the part of the body shown)
+    compass: str = ""  # orientation of a close-up, e.g. "↓ fingers · thumb ←"
+    turned: bool = False  # drawn turned by 180 degrees (hands hang as in the whole-body views)
+    chart: bool = False  # a teaching chart: every right-side muscle named in the margin
 
 
 @dataclass(frozen=True)
@@ -89,65 +139,136 @@ class Options:
     extra_legend: tuple[str, ...] = field(default_factory=tuple)
     target: str | None = None  # "_top" in embeds, so a click opens the atlas page outside the frame
     source_url: str = ""  # the atlas page the picture comes from, named in its attribution line
+    plate: str | None = None  # whole views: "superficial", "deep" or "all" (None: all, for pages to switch)
 
 
-def _fmt(v: float) -> str:
-    s = f"{v:.1f}"
-    return s[:-2] if s.endswith(".0") else s
+# --- heat levels ------------------------------------------------------------------------------
 
 
-def _style(c: dict[str, str]) -> str:
-    # Interaction styles live in the SVG so a standalone file behaves like the inline map.
+def heat_bins(top: int) -> list[tuple[int, int, int]]:
+    """(lowest count, highest count, level) per legend step: up to five steps spread over the palette."""
+    top = max(1, top)
+    if top <= HEAT_LEVELS:
+        ranges = [(n, n) for n in range(1, top + 1)]
+    else:
+        edges = [round(k * top / HEAT_LEVELS) for k in range(HEAT_LEVELS + 1)]
+        ranges = [(edges[k] + 1, edges[k + 1]) for k in range(HEAT_LEVELS)]
+    n = len(ranges)
+    return [(lo, hi, 1 + (round(k * (HEAT_LEVELS - 1) / (n - 1)) if n > 1 else HEAT_LEVELS - 1))
+            for k, (lo, hi) in enumerate(ranges)]
+
+
+def heat_level(count: int, top: int) -> int:
+    for lo, hi, level in heat_bins(top):
+        if lo <= count <= hi:
+            return level
+    return HEAT_LEVELS
+
+
+# --- text -------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=4)
+def _face(weight: str) -> ImageFont.FreeTypeFont:
+    path = {"bold": fonts.BOLD, "semibold": fonts.SEMIBOLD}.get(weight, fonts.REGULAR)
+    return ImageFont.truetype(str(path), 100)
+
+
+def text_width(text: str, size: float, weight: str = "regular") -> float:
+    """Advance width of a line in the bundled font (the one every PNG is drawn with)."""
+    return float(_face(weight).getlength(text)) * size / 100
+
+
+def _fit(text: object, width: float, room: float) -> None:
+    # a line wider than its room is squeezed to fit rather than cut off
+    if width > room > 0:
+        text.attribs["textLength"] = _fmt(room)  # type: ignore[attr-defined]
+        text.attribs["lengthAdjust"] = "spacingAndGlyphs"  # type: ignore[attr-defined]
+
+
+def _wrap(text: str, size: float, room: float, weight: str = "regular") -> list[str]:
+    words = text.split(" ")
+    lines: list[str] = []
+    cur = ""
+    for w in words:
+        trial = f"{cur} {w}".strip()
+        if cur and text_width(trial, size, weight) > room:
+            lines.append(cur)
+            cur = w
+        else:
+            cur = trial
+    return [*lines, cur] if cur else lines
+
+
+# --- style ------------------------------------------------------------------------------------
+
+
+def _style(c: dict[str, str], t: float) -> str:
+    # Interaction and plate styles live in the SVG so a standalone file behaves like the inline map;
+    # .plate-* rules also follow a plate class on an ancestor in the page.
     return (
-        f".skin{{fill:{c['skin']};stroke:{c['edge']};stroke-width:1.2}}"
-        f".detail{{fill:none;stroke:{c['edge']};stroke-width:.6;opacity:.55}}"
-        f".m path.shape{{fill:{c['mfill']};fill-opacity:.55;stroke:{c['mline']};stroke-width:.7}}"
-        f".m.deep path.shape{{fill-opacity:.18;stroke-dasharray:3 2}}"
-        f".fib{{fill:none;stroke:{c['mline']};stroke-width:.35;opacity:.6;pointer-events:none}}"
+        f".skin{{fill:{c['skin']};stroke:{c['edge']};stroke-width:1.3}}"
+        f".detail{{fill:none;stroke:{c['edge']};stroke-width:.7;opacity:.5}}"
+        f".m path.shape{{fill:{c['mfill']};fill-opacity:.6;stroke:{c['mline']};stroke-width:.9}}"
+        f".fib{{fill:none;stroke:{c['mline']};stroke-width:.45;opacity:.55;pointer-events:none}}"
+        f".subject .m.deep path.shape{{stroke-dasharray:5 3}}"
+        f".plate-all .m.deep path.shape{{fill-opacity:.22;stroke-dasharray:4 3}}"
+        f".plate-superficial .m.deep,.deep-off .m.deep{{display:none}}"
+        f".plate-deep .m.superficial{{pointer-events:none}}"
+        f".plate-deep .m.superficial path.shape,.m.ghost path.shape{{fill:none;stroke-opacity:.5;"
+        f"stroke-dasharray:3 3;stroke-width:.8}}"
+        f".plate-deep .m.superficial .fib,.m.ghost .fib{{display:none}}"
+        f".plate-deep .m.deep path.shape{{fill-opacity:.6;stroke-dasharray:none}}"
         f"a.m:hover path.shape,a.m:focus path.shape,a.m.current path.shape{{fill:{c['hi']};fill-opacity:.6;"
-        f"stroke:{c['hi']};stroke-width:1.4}}"
-        f"a.m:focus{{outline:none}}a.m:focus path.shape{{stroke-width:2.2}}"
-        f".ess{{fill:{c['ess']};fill-opacity:.85}}"
-        f".zone-plain{{fill:{c['hi']};fill-opacity:.08;stroke:{c['hi']};stroke-width:.4;stroke-opacity:.4}}"
+        f"stroke:{c['hi']};stroke-width:1.6}}"
+        f"a.m:focus{{outline:none}}a.m:focus path.shape{{stroke-width:2.6}}"
+        f".ess{{fill:{c['ess']}}}.area.ess{{stroke:{c['ess']};stroke-width:.6}}"
+        f".area.spill{{stroke:{c['spill']};stroke-width:.9;stroke-opacity:.55;stroke-dasharray:2 2}}"
+        f".sel{{fill:{c['sel']}}}.area.sel{{stroke:{c['hi']};stroke-width:.9}}"
+        f".zone-plain{{fill:{c['hi']};fill-opacity:.08;stroke:{c['hi']};stroke-width:.6;stroke-opacity:.45}}"
         f"a.z:hover .zone-plain,a.z:focus .zone-plain{{fill-opacity:.35}}"
-        f".sel{{fill:{c['hi']};fill-opacity:.55;stroke:{c['hi']};stroke-width:.8}}"
-        f".tp{{stroke:{c['tp']};stroke-width:1.8;stroke-linecap:round;pointer-events:none}}"
-        f".tpbg{{stroke:#ffffff;stroke-width:3.6;stroke-linecap:round;pointer-events:none}}"
-        f"text{{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;fill:{c['text']};pointer-events:none}}"
-        f".lbl{{font-size:7px}}.side{{font-size:11px;font-weight:700;opacity:.55}}"
-        f".ttl{{font-size:13px;font-weight:700}}.sub{{font-size:9px}}.attr{{font-size:7px;opacity:.8}}"
-        f".deep-off .m.deep{{display:none}}"
+        f"a.z:hover path,a.z:focus path{{stroke:{c['hi']};stroke-width:1.6}}"
+        f".hatch,.area{{pointer-events:none}}"
+        f".tp{{stroke:{c['tp']};stroke-width:2.6;stroke-linecap:round;fill:none}}"
+        f".tpbg{{stroke:#ffffff;stroke-width:5.6;stroke-linecap:round;fill:none}}"
+        f".tpmark{{pointer-events:none}}"
+        f".leader{{stroke:{c['text']};stroke-width:.9;fill:none;opacity:.75}}"
+        f".leaderbg{{stroke:#ffffff;stroke-width:2.6;fill:none;opacity:.8}}"
+        f".anchor{{fill:{c['text']}}}"
+        f"text{{font-family:{fonts.CSS_FONT_STACK};fill:{c['text']};pointer-events:none}}"
+        f".halo{{paint-order:stroke;stroke:#ffffff;stroke-width:{_fmt(3.5 * t)}px;stroke-linejoin:round}}"
+        f".lbl{{font-size:{_fmt(LABEL * t)}px;font-weight:600}}"
+        f".leg{{font-size:{_fmt(LEGEND * t)}px}}"
+        f".mname{{font-size:{_fmt(CHART * t)}px}}"
+        f".side{{font-size:{_fmt(SIDE * t)}px;font-weight:700;opacity:.7}}"
+        f".head{{font-size:{_fmt(HEAD * t)}px;font-weight:600}}"
+        f".sub{{font-size:{_fmt(SUB * t)}px;opacity:.85}}"
+        f".ttl{{font-size:{_fmt(TITLE * t)}px;font-weight:700}}"
+        f".attr{{font-size:{_fmt(ATTR * t)}px;opacity:.8}}"
     )
 
 
-def _defs(dwg: svgwrite.Drawing, c: dict[str, str], heat_max: int) -> None:
-    pat = dwg.pattern(id="stipple", size=(4, 4), patternUnits="userSpaceOnUse")
-    pat.add(dwg.circle(center=(1, 1), r=0.75, fill=c["spill"]))
-    pat.add(dwg.circle(center=(3, 3), r=0.75, fill=c["spill"]))
+def _defs(dwg: svgwrite.Drawing, c: dict[str, str], scheme: str) -> None:
+    # patterns in canvas units (userSpaceOnUse): overlapping stippled zones share one dot grid, so
+    # their overlap cannot show, and every panel has the same dot size however it is zoomed
+    pat = dwg.pattern(id="stipple", size=(6, 6), patternUnits="userSpaceOnUse")
+    pat.add(dwg.circle(center=(1.5, 1.5), r=1.15, fill=c["spill"]))
+    pat.add(dwg.circle(center=(4.5, 4.5), r=1.15, fill=c["spill"]))
     dwg.defs.add(pat)
-    # Heat levels use hatching density as well as tone, so they read in greyscale too.
     for level in range(1, HEAT_LEVELS + 1):
-        p = dwg.pattern(id=f"heat{level}", size=(6, 6), patternUnits="userSpaceOnUse")
-        for k in range(level):
-            p.add(dwg.line(start=(0, k * 6 / level + 0.5), end=(6, k * 6 / level + 0.5), stroke=c["ess"],
-                           stroke_width=0.5))
+        # diagonal hatching that gets denser with the level: the levels read apart without colour too
+        size = 16.0
+        ink = "#ffffff" if level >= 4 else "#000000"
+        p = dwg.pattern(id=f"heat{level}", size=(size, size), patternUnits="userSpaceOnUse")
+        for k in range(level - 1):
+            off = (k + 0.5) * size / max(1, level - 1)
+            p.add(dwg.path(d=f"M{_fmt(off - size)} {_fmt(size)}L{_fmt(off)} 0M{_fmt(off)} {_fmt(size)}L{_fmt(off + size)} 0",
+                           stroke=ink, stroke_width=1.1, stroke_opacity=0.35, fill="none"))
         dwg.defs.add(p)
 
 
-def _heat(dwg: svgwrite.Drawing, d: str, level: int, opts: Options) -> Group:
-    """A tone that deepens with the level, and hatching that gets denser: readable without colour."""
-    level = max(1, min(HEAT_LEVELS, level))
-    g = dwg.g()
-    g.add(dwg.path(d=d, fill=SCHEMES[opts.scheme]["ess"], fill_opacity=round(0.1 + 0.13 * level, 2)))
-    g.add(dwg.path(d=d, fill=f"url(#heat{level})"))
-    return g
-
-
-def _fit(text: object, chars: int, px_per_char: float, room: float) -> None:
-    # long titles on narrow close-ups are squeezed to fit rather than cut off
-    if chars * px_per_char > room:
-        text.attribs["textLength"] = _fmt(room)  # type: ignore[attr-defined]
-        text.attribs["lengthAdjust"] = "spacingAndGlyphs"  # type: ignore[attr-defined]
+def _heat_fill(scheme: str, level: int) -> str:
+    return HEAT_PALETTES[scheme][max(1, min(HEAT_LEVELS, level)) - 1]
 
 
 def _link(dwg: svgwrite.Drawing, href: str, cls: str, target: str | None = None) -> Group:
@@ -160,99 +281,481 @@ def _link(dwg: svgwrite.Drawing, href: str, cls: str, target: str | None = None)
     return link
 
 
-def _cross(g: Group, dwg: svgwrite.Drawing, x: float, y: float, r: float = 3.2) -> None:
+def _cross(dwg: svgwrite.Drawing, x: float, y: float, r: float = CROSS) -> Group:
+    g = dwg.g(class_="tpmark")
+    d = f"M{_fmt(x - r)} {_fmt(y - r)}L{_fmt(x + r)} {_fmt(y + r)}M{_fmt(x - r)} {_fmt(y + r)}L{_fmt(x + r)} {_fmt(y - r)}"
     for cls in ("tpbg", "tp"):
-        g.add(dwg.path(d=f"M{_fmt(x - r)} {_fmt(y - r)}L{_fmt(x + r)} {_fmt(y + r)}M{_fmt(x - r)} {_fmt(y + r)}"
-                         f"L{_fmt(x + r)} {_fmt(y - r)}", class_=cls))
+        g.add(dwg.path(d=d, class_=cls))
+    return g
 
 
-def _panel(dwg: svgwrite.Drawing, panel: Panel, opts: Options, dx: float, dy: float, pid: str,
-           single: bool = False) -> Group:
-    geo = panel.geometry
-    g = dwg.g(transform=f"translate({_fmt(dx)} {_fmt(dy)})", id=pid)
-    g.add(dwg.path(d=geo.silhouette, class_="skin"))
-    for d in geo.details:
-        g.add(dwg.path(d=d, class_="detail"))
-    for z in panel.zones:
-        if z.kind == "heat":
-            shape = _heat(dwg, z.d, z.level, opts)
-        else:
-            cls = {"essential": "ess", "spillover": "spill", "selected": "sel"}.get(z.kind, "zone-plain")
-            shape = dwg.path(d=z.d, class_=cls)
-            if cls == "spill":
-                shape.attribs["fill"] = "url(#stipple)"
-        shape.set_desc(title=z.name)
-        if z.href:
-            link = _link(dwg, z.href, "z", opts.target)
-            link.attribs["aria-label"] = z.name
-            link.add(shape)
-            g.add(link)
-        else:
-            g.add(shape)
-    # deep muscles first, so superficial ones stay on top and catch clicks where they overlap
-    for m in sorted(panel.muscles, key=lambda m: m.depth != "deep"):
-        if m.depth == "deep" and not opts.deep:
+# --- layout -----------------------------------------------------------------------------------
+
+
+@dataclass
+class _Slot:
+    panel: Panel
+    crop: Box
+    margin_l: float = 0.0  # teaching-chart label columns beside the figure
+    margin_r: float = 0.0
+    scale: float = 1.0
+    x: float = 0.0  # top-left of the panel (header included)
+    y: float = 0.0
+
+    @property
+    def aspect(self) -> float:
+        return (self.crop[2] - self.crop[0]) / max(1e-6, self.crop[3] - self.crop[1])
+
+    @property
+    def fig_w(self) -> float:
+        return (self.crop[2] - self.crop[0]) * self.scale
+
+    @property
+    def fig_h(self) -> float:
+        return (self.crop[3] - self.crop[1]) * self.scale
+
+    @property
+    def width(self) -> float:
+        return self.fig_w + self.margin_l + self.margin_r
+
+
+def _rows(slots: list[_Slot], max_w: float, max_h: float, head_h: float) -> list[list[_Slot]]:
+    """Split the panels (in order) into rows and scale each row to fill the width, within max_h.
+
+    Tries one to three rows and keeps the arrangement that draws the figures largest.
+    """
+    n = len(slots)
+    best: tuple[float, list[list[_Slot]], list[float]] | None = None
+    for nrows in range(1, min(3, n) + 1):
+        for cuts in _partitions(n, nrows):
+            rows = [slots[a:b] for a, b in zip((0, *cuts), (*cuts, n), strict=True)]
+            heights = []
+            for row in rows:
+                room = max_w - GAP * (len(row) - 1) - sum(s.margin_l + s.margin_r for s in row)
+                heights.append(room / sum(s.aspect for s in row))
+            total = sum(heights) + len(rows) * head_h + GAP * (len(rows) - 1)
+            if total > max_h:
+                f = (max_h - len(rows) * head_h - GAP * (len(rows) - 1)) / sum(heights)
+                heights = [h * f for h in heights]
+            drawn = sum(h * h * s.aspect for row, h in zip(rows, heights, strict=True) for s in row)
+            if best is None or drawn > best[0] * 1.08:  # a further row must earn its place
+                best = (drawn, rows, heights)
+    assert best is not None
+    _, rows, heights = best
+    for row, h in zip(rows, heights, strict=True):
+        for s in row:
+            s.scale = h / (s.crop[3] - s.crop[1])
+    return rows
+
+
+def _partitions(n: int, k: int) -> list[tuple[int, ...]]:
+    if k == 1:
+        return [()]
+    out: list[tuple[int, ...]] = []
+    for first in range(1, n - k + 2):
+        out += [(first, *(first + c for c in rest)) for rest in _partitions(n - first, k - 1)]
+    return out
+
+
+# --- label placement --------------------------------------------------------------------------
+
+_DIRS = [(1, -1), (1, 1), (-1, -1), (-1, 1), (1, 0), (-1, 0), (0, -1), (0, 1)]
+
+
+def _label_box(x: float, y: float, w: float, h: float, dx: int, dy: int, dist: float) -> Box:
+    """The box of a label of size w x h placed in direction (dx, dy) at dist from (x, y)."""
+    cx = x + dx * dist
+    cy = y + dy * dist
+    x0 = cx if dx > 0 else cx - w if dx < 0 else cx - w / 2
+    y0 = cy - h if dy < 0 else cy if dy > 0 else cy - h / 2
+    return (x0, y0, x0 + w, y0 + h)
+
+
+def place_labels(points: Sequence[tuple[float, float, float, float]], room: Box,
+                 obstacles: Sequence[Box] = ()) -> list[tuple[Box, bool]]:
+    """Greedy placement of one label per point: (x, y, w, h) in, (label box, needs a leader) out.
+
+    Candidates ring each point at growing distances; the first without overlap wins, else the
+    least overlapping. Labels stay inside room and off every X and every label placed before.
+    """
+    taken: list[Box] = [*obstacles]
+    crosses = [(x - CROSS - 2, y - CROSS - 2, x + CROSS + 2, y + CROSS + 2) for x, y, _, _ in points]
+    out: list[tuple[Box, bool]] = []
+    for i, (x, y, w, h) in enumerate(points):
+        best: tuple[float, Box, bool] | None = None
+        for ring, dist in enumerate((CROSS + 3, CROSS + 16, CROSS + 32, CROSS + 52, CROSS + 76)):
+            for dx, dy in _DIRS:
+                b = _label_box(x, y, w, h, dx, dy, dist if dx and dy else dist * 1.25)
+                clash = sum(paths.overlap(b, o) for o in taken) + sum(
+                    paths.overlap(b, cb) for k, cb in enumerate(crosses) if k != i)
+                clash += 4 * (paths.area(b) - paths.overlap(b, room))
+                cost = clash * 10 + ring
+                if best is None or cost < best[0]:
+                    best = (cost, b, ring > 0)
+            if best is not None and best[0] < 1 + ring:
+                break
+        assert best is not None
+        taken.append(best[1])
+        out.append((best[1], best[2]))
+    return out
+
+
+def spread(wanted: Sequence[float], lo: float, hi: float, step: float) -> list[float]:
+    """Positions as near the wanted ones (sorted) as possible, at least step apart, within [lo, hi]."""
+    pos: list[float] = []
+    for w in wanted:
+        pos.append(max(w, lo, pos[-1] + step if pos else lo))
+    over = pos[-1] - hi if pos else 0
+    if over > 0:  # push back up from the bottom
+        for k in range(len(pos) - 1, -1, -1):
+            limit = hi if k == len(pos) - 1 else pos[k + 1] - step
+            pos[k] = min(pos[k], limit)
+    return pos
+
+
+# --- drawing ----------------------------------------------------------------------------------
+
+
+@dataclass
+class _Ctx:
+    dwg: svgwrite.Drawing
+    opts: Options
+    c: dict[str, str]
+    t: float  # text scale
+    map_id: str
+
+
+def _sides(slot: _Slot) -> tuple[str, str, str]:
+    """(left corner, right corner, words) of the header's side labels for what the crop shows."""
+    geo, crop = slot.panel.geometry, slot.crop
+    if len(geo.sides) != 2:
+        word = f"{geo.sides[0].capitalize()} side" if geo.sides else ""
+        title = (slot.panel.heading or geo.title).lower()
+        return ("", "", "" if geo.sides and geo.sides[0] in title else word)
+    b = geo.body
+    mid = (b[0] + b[2]) / 2
+    viewer_left = "R" if geo.right_on_viewer == "left" else "L"
+    viewer_right = "L" if viewer_left == "R" else "R"
+    if slot.panel.turned:
+        viewer_left, viewer_right = viewer_right, viewer_left
+    margin = 0.04 * (b[3] - b[1])
+    if crop[0] < mid - margin and crop[2] > mid + margin:
+        return (viewer_left, viewer_right, "")
+    on_left = (crop[0] + crop[2]) / 2 < mid
+    side = viewer_left if on_left != slot.panel.turned else viewer_right
+    return ("", "", "Right side" if side == "R" else "Left side")
+
+
+def _header(ctx: _Ctx, slot: _Slot, g: Group, head_h: float) -> None:
+    dwg, t = ctx.dwg, ctx.t
+    p = slot.panel
+    x0 = slot.x + slot.margin_l
+    w = slot.fig_w
+    cx = x0 + w / 2
+    left, right, words = _sides(slot)
+    heading = p.heading or p.geometry.title
+    y1 = slot.y + HEAD * t
+    corner = (text_width("R", SIDE * t, "bold") + 8) if left else 0.0
+    room = w - 2 * corner - 4
+    if words:
+        heading = f"{heading} · {words}"
+    hw = text_width(heading, HEAD * t, "semibold")
+    txt = dwg.text(heading, insert=(cx, y1), text_anchor="middle", class_="head")
+    _fit(txt, hw, room)
+    g.add(txt)
+    if left:  # inset from the corners, so neighbouring panels never read "L L"
+        inset = max(min(0.1 * w, (w - hw) / 2 - corner - 6), (w - hw) / 2 - corner - 40, 0.0)
+        g.add(dwg.text(left, insert=(x0 + inset, y1), class_="side"))
+        g.add(dwg.text(right, insert=(x0 + w - inset, y1), text_anchor="end", class_="side"))
+    sub = " · ".join(s for s in (p.subheading, p.compass) if s)
+    if sub:
+        st = dwg.text(sub, insert=(cx, y1 + SUB * t * 1.3), text_anchor="middle", class_="sub")
+        _fit(st, text_width(sub, SUB * t), w - 4)
+        g.add(st)
+
+
+def _zones(ctx: _Ctx, g: Group, slot: _Slot, f: Affine, clip_id: str) -> None:
+    dwg, opts = ctx.dwg, ctx.opts
+    rect = (slot.x + slot.margin_l, slot.y, slot.x + slot.margin_l + slot.fig_w, slot.y + slot.fig_h)
+    moved: list[tuple[ZoneDrawing, str]] = []
+    for z in slot.panel.zones:
+        if paths.overlap(f.box(z.box), rect) <= 0:
             continue
-        cls = f"m {m.depth}"
+        moved.append((z, paths.transform(z.d, f)))
+    if not moved:
+        return
+    zg = dwg.g(class_="zones", clip_path=f"url(#{clip_id})")
+    radius = 2.5
+    order = {"spillover": 0, "heat": 1, "essential": 2, "selected": 3, "plain": 4}
+    groups: dict[tuple[int, int], list[tuple[ZoneDrawing, str]]] = {}
+    for z, d in moved:
+        groups.setdefault((order.get(z.kind, 4), z.level if z.kind == "heat" else 0), []).append((z, d))
+    for (_, level), items in sorted(groups.items()):
+        kind = items[0][0].kind
+        cls = {"essential": "ess", "spillover": "spill", "selected": "sel", "heat": f"heat h{level}"}.get(
+            kind, "zone-plain")
+        fill = {"spill": "url(#stipple)"}.get(cls, _heat_fill(opts.scheme, level) if kind == "heat" else None)
+        area_d = smooth_cache(tuple(d for _, d in items), radius) if kind != "plain" else ""
+        if area_d:
+            area = dwg.path(d=area_d, class_=f"area {cls.split()[0]}", fill_rule="evenodd")
+            area.attribs["aria-hidden"] = "true"
+            if fill:
+                area.attribs["fill"] = fill
+            zg.add(area)
+        for z, d in items:
+            shape = dwg.path(d=smooth_one(d, radius), class_=cls)
+            shape.attribs["data-zone"] = z.slug
+            if fill:
+                shape.attribs["fill"] = fill
+            shape.set_desc(title=z.name)
+            if z.href:
+                link = _link(dwg, z.href, "z", opts.target)
+                link.attribs["aria-label"] = z.name
+                link.attribs["data-zone-link"] = z.slug
+                link.add(shape)
+                zg.add(link)
+            else:
+                zg.add(shape)
+        if kind == "heat" and area_d:
+            hatch = dwg.path(d=area_d, class_="hatch", fill=f"url(#heat{level})", fill_rule="evenodd")
+            hatch.attribs["aria-hidden"] = "true"
+            zg.add(hatch)
+    g.add(zg)
+
+
+@lru_cache(maxsize=2048)
+def smooth_cache(ds: tuple[str, ...], radius: float) -> str:
+    return paths.smooth_area(ds, radius)
+
+
+@lru_cache(maxsize=8192)
+def smooth_one(d: str, radius: float) -> str:
+    return paths.smooth(d, radius)
+
+
+def _muscles(ctx: _Ctx, g: Group, slot: _Slot, f: Affine, plate: str | None) -> None:
+    dwg, opts = ctx.dwg, ctx.opts
+    rect = (slot.x + slot.margin_l, slot.y, slot.x + slot.margin_l + slot.fig_w, slot.y + slot.fig_h)
+    ms = [m for m in slot.panel.muscles if paths.overlap(f.box(m.box), rect) > 0]
+    if plate == "superficial" or (plate is None and not opts.deep):
+        ms = [m for m in ms if m.depth != "deep"]
+    # deep muscles first, so superficial ones lie over them and catch clicks where they overlap;
+    # on the deep plate the superficial layer is only a faint outline over the deep one
+    ms.sort(key=lambda m: (m.depth == "deep") == (plate == "deep"))
+    for m in ms:
+        ghost = plate == "deep" and m.depth != "deep"
+        cls = f"m {m.depth}" + (" ghost" if ghost else "")
         side_name = f"{m.name} ({m.side})" if m.side in ("right", "left") else m.name
-        shape = dwg.path(d=m.d, class_="shape")
-        if m.href:
+        shape = dwg.path(d=paths.transform(m.d, f), class_="shape")
+        if m.href and not ghost:
             holder = _link(dwg, m.href, cls, opts.target)
             holder.attribs["aria-label"] = side_name
             holder.attribs["data-muscle"] = m.slug
         else:
             holder = dwg.g(class_=cls)
+            holder.attribs["data-muscle"] = m.slug
+            if ghost:
+                holder.attribs["aria-hidden"] = "true"
         shape.set_desc(title=side_name)
         holder.add(shape)
-        if opts.fibres and m.fibres:
-            holder.add(dwg.path(d=m.fibres, class_="fib"))
+        if opts.fibres and m.fibres and not ghost:
+            holder.add(dwg.path(d=paths.transform(m.fibres, f), class_="fib"))
         g.add(holder)
-    for mark in panel.marks:
-        _cross(g, dwg, mark.x, mark.y)
-        if opts.labels:
-            g.add(dwg.text(mark.label, insert=(mark.x + 5, mark.y - 4), class_="lbl"))
-    if opts.labels and not single:
-        sub = dwg.text(geo.title, insert=(geo.width / 2, 12), text_anchor="middle", class_="sub")
-        _fit(sub, len(geo.title), 4.9, geo.width - 10)
-        g.add(sub)
-    if len(geo.sides) == 2:
-        left_x, right_x = 48, geo.width - 48  # inset, so neighbouring panels do not read "L L"
-        r_at, l_at = (left_x, right_x) if geo.right_on_viewer == "left" else (right_x, left_x)
-        g.add(dwg.text("R", insert=(r_at, 40), text_anchor="middle", class_="side"))
-        g.add(dwg.text("L", insert=(l_at, 40), text_anchor="middle", class_="side"))
-    else:
-        g.add(dwg.text("Right side", insert=(8, 26), class_="sub"))
+
+
+def _marks(ctx: _Ctx, g: Group, slot: _Slot, f: Affine, head_h: float) -> None:
+    dwg, t = ctx.dwg, ctx.t
+    rect = (slot.x + slot.margin_l, slot.y + head_h, slot.x + slot.margin_l + slot.fig_w, slot.y + head_h + slot.fig_h)
+    pts = []
+    for mark in slot.panel.marks:
+        x, y = f(mark.x, mark.y)
+        if rect[0] <= x <= rect[2] and rect[1] <= y <= rect[3]:
+            pts.append((mark, x, y))
+    if not pts:
+        return
+    mg = dwg.g(class_="marks")
+    for mark, x, y in pts:
+        one = _cross(dwg, x, y)
+        one.attribs["data-tp"] = mark.tp or mark.label
+        one.set_desc(title=mark.name or mark.label)
+        mg.add(one)
+    g.add(mg)
+    if not ctx.opts.labels:
+        return
+    size = LABEL * t
+    asks = [(x, y, text_width(m.label, size, "semibold") + 2, size * 0.95) for m, x, y in pts]
+    lg = dwg.g(class_="tplabels")
+    for (mark, x, y), (b, leader) in zip(pts, place_labels(asks, rect), strict=True):
+        if leader:
+            # from the X to the nearest point of the label's box
+            lx = min(max(x, b[0]), b[2])
+            ly = min(max(y, b[1]), b[3])
+            ang = math.atan2(ly - y, lx - x)
+            sx, sy = x + math.cos(ang) * (CROSS + 2), y + math.sin(ang) * (CROSS + 2)
+            d = f"M{_fmt(sx)} {_fmt(sy)}L{_fmt(lx)} {_fmt(ly)}"
+            lg.add(dwg.path(d=d, class_="leaderbg"))
+            lg.add(dwg.path(d=d, class_="leader"))
+        lg.add(dwg.text(mark.label, insert=(b[0] + 1, b[3] - size * 0.2), class_="lbl halo"))
+    g.add(lg)
+
+
+def _chart(ctx: _Ctx, g: Group, slot: _Slot, f: Affine, plate: str | None, head_h: float) -> None:
+    """Name every right-side muscle of the plate in the margins, with a leader line to its shape."""
+    dwg, t = ctx.dwg, ctx.t
+    geo = slot.panel.geometry
+    ms = [m for m in slot.panel.muscles if m.side == "right" and m.href]
+    if plate == "superficial" or (plate is None and not ctx.opts.deep):
+        ms = [m for m in ms if m.depth != "deep"]
+    elif plate == "deep":
+        ms = [m for m in ms if m.depth == "deep"]
+    seen: set[str] = set()
+    anchors = []
+    for m in ms:
+        if m.slug in seen:
+            continue
+        seen.add(m.slug)
+        x, y = f(*paths.representative_point(m.d))
+        anchors.append((m, x, y))
+    if not anchors:
+        return
+    size = CHART * t
+    step = size * 1.22
+    fx0 = slot.x + slot.margin_l
+    fx1 = fx0 + slot.fig_w
+    top, bottom = slot.y + head_h + size, slot.y + head_h + slot.fig_h
+    mid = (fx0 + fx1) / 2
+    cols: dict[str, list[tuple[MuscleDrawing, float, float]]] = {"l": [], "r": []}
+    for a in anchors:
+        if slot.margin_l and slot.margin_r:
+            cols["l" if a[1] < mid else "r"].append(a)
+        else:
+            cols["l" if slot.margin_l else "r"].append(a)
+    cg = dwg.g(class_="chart")
+    for side, items in cols.items():
+        if not items:
+            continue
+        items.sort(key=lambda a: a[2])
+        ys = spread([a[2] + size * 0.35 for a in items], top, bottom, step)
+        for (m, ax, ay), ly in zip(items, ys, strict=True):
+            if side == "l":
+                tx, anchor, ex = fx0 - 10, "end", fx0 - 6
+            else:
+                tx, anchor, ex = fx1 + 10, "start", fx1 + 6
+            yline = ly - size * 0.35
+            d = f"M{_fmt(ex)} {_fmt(yline)}L{_fmt(ax)} {_fmt(ay)}"
+            cg.add(dwg.path(d=d, class_="leaderbg"))
+            cg.add(dwg.path(d=d, class_="leader"))
+            cg.add(dwg.circle(center=(ax, ay), r=1.8, class_="anchor"))
+            cg.add(dwg.text(m.name, insert=(tx, ly), text_anchor=anchor, class_="mname"))
+    del geo
+    g.add(cg)
+
+
+def _panel(ctx: _Ctx, slot: _Slot, pid: str, head_h: float, plate: str | None) -> Group:
+    dwg = ctx.dwg
+    p = slot.panel
+    geo = p.geometry
+    g = dwg.g(id=pid, class_="map-panel")
+    g.attribs["data-view"] = geo.view
+    fx = slot.x + slot.margin_l
+    fy = slot.y + head_h
+    f = Affine.fit(slot.crop, (fx, fy), slot.scale, p.turned)
+    crop_clip = dwg.defs.add(dwg.clipPath(id=f"{pid}-crop"))
+    crop_clip.add(dwg.rect(insert=(fx, fy), size=(slot.fig_w, slot.fig_h)))
+    skin_d = paths.transform(geo.silhouette, f)
+    skin_clip = dwg.defs.add(dwg.clipPath(id=f"{pid}-skin"))
+    skin_clip.add(dwg.path(d=skin_d))
+    fig = dwg.g(class_="figure", clip_path=f"url(#{pid}-crop)")
+    fig.add(dwg.path(d=skin_d, class_="skin"))
+    for d in geo.details:
+        fig.add(dwg.path(d=paths.transform(d, f), class_="detail"))
+    inner = _Slot(p, slot.crop, slot.margin_l, slot.margin_r, slot.scale, slot.x, fy)
+    _zones(ctx, fig, inner, f, f"{pid}-skin")
+    _muscles(ctx, fig, inner, f, plate)
+    g.add(fig)
+    if p.chart and ctx.opts.labels:
+        _chart(ctx, g, slot, f, plate, head_h)
+    _marks(ctx, g, slot, f, head_h)
+    _header(ctx, slot, g, head_h)
     return g
 
 
-def _legend(dwg: svgwrite.Drawing, opts: Options, has_tp: bool, has_zones: bool, has_heat: bool, y: float) -> Group:
-    g = dwg.g(id="legend")
-    x = 10.0
+def _legend_items(ctx: _Ctx, panels: Sequence[Panel]) -> list[tuple[str, str]]:
+    zones = [z for p in panels for z in p.zones]
     items: list[tuple[str, str]] = []
-    if has_tp:
+    if any(p.marks for p in panels):
         items.append(("tp", "Trigger point (X)"))
-    if has_zones:
-        items += [("ess", "Essential referral zone (solid)"), ("spill", "Spillover zone (stippled)")]
-    if has_heat:
-        items += [(f"heat{lvl}", f"{lvl}{'+' if lvl == HEAT_LEVELS else ''} muscle{'s' if lvl > 1 else ''}")
-                  for lvl in range(1, HEAT_LEVELS + 1)]
+    kinds = {z.kind for z in zones}
+    if "essential" in kinds:
+        items.append(("ess", "Essential referral zone (solid)"))
+    if "spillover" in kinds:
+        items.append(("spill", "Spillover zone (stippled)"))
+    if "selected" in kinds:
+        items.append(("sel", "Selected area"))
+    if "heat" in kinds:
+        items.append(("text", "Muscles referring there:"))
+        for lo, hi, level in heat_bins(ctx.opts.heat_max or max(z.level for z in zones)):
+            n = f"{lo}" if lo == hi else f"{lo}–{hi}"
+            items.append((f"heat{level}", f"{n} muscle{'' if hi == 1 else 's'}"))
+    for extra in ctx.opts.extra_legend:
+        items.append(("text", extra))
+    keyed: dict[str, str] = {}
+    for p in panels:
+        for m in p.marks:
+            name = _key_name(m)
+            if name:
+                keyed.setdefault(m.label, name)
+    for label, name in keyed.items():
+        items.append(("key", f"{label}: {name}"))
+    return items
+
+
+_KEY = re.compile(r"^\s*(?:TP|TrP)\s*(\d*)(?=[\s(:–-]|$)\s*(?:[:–-]\s*)?(?:\((?P<p>[^()]*)\)|(?P<r>.+))?$",
+                  re.IGNORECASE)
+
+
+def _key_name(m: TriggerPointMark) -> str:
+    """The trigger point's full label, less what its short label already says ("TP1 (medial belly)")."""
+    name = m.name.strip()
+    k = _KEY.match(name)
+    if k and (not k[1] or f"TP{k[1]}" == m.label):
+        name = (k["p"] or k["r"] or "").strip()
+    return "" if name.lower() in ("", m.label.lower()) else name
+
+
+def _legend(ctx: _Ctx, items: list[tuple[str, str]], x0: float, y0: float, room: float,
+            column: bool = False) -> tuple[Group, float]:
+    """Legend entries flowed into lines within room (one a line in a column); returns the group and its height."""
+    dwg, t = ctx.dwg, ctx.t
+    size = LEGEND * t
+    sw = size * 1.1  # swatch size
+    line_h = size * 1.75
+    g = dwg.g(id="legend", class_="legend")
+    x, y = x0, y0
     for kind, label in items:
+        has_swatch = kind not in ("text", "key")
+        w = (sw + 6 if has_swatch else 0) + text_width(label, size) + 18
+        if x > x0 and ((column and not kind.startswith("heat")) or x + w > x0 + room):
+            x, y = x0, y + line_h
+        top = y + (line_h - sw) / 2
         if kind == "tp":
-            _cross(g, dwg, x + 5, y + 5)
+            g.add(_cross(dwg, x + sw / 2, top + sw / 2, CROSS * 0.9))
         elif kind.startswith("heat"):
-            g.add(_heat(dwg, f"M{_fmt(x)} {_fmt(y)}h10v10h-10Z", int(kind[4:]), opts))
-            g.add(dwg.rect(insert=(x, y), size=(10, 10), fill="none", stroke="#666", stroke_width=0.4))
-        else:
-            rect = dwg.rect(insert=(x, y), size=(10, 10), class_=kind, stroke="#666", stroke_width=0.4)
+            level = int(kind[4:])
+            g.add(dwg.rect(insert=(x, top), size=(sw, sw), fill=_heat_fill(ctx.opts.scheme, level), stroke="#666",
+                           stroke_width=0.6))
+            g.add(dwg.rect(insert=(x, top), size=(sw, sw), fill=f"url(#heat{level})"))
+        elif has_swatch:
+            rect = dwg.rect(insert=(x, top), size=(sw, sw), class_=kind, stroke="#666", stroke_width=0.6)
             if kind == "spill":
                 rect.attribs["fill"] = "url(#stipple)"
             g.add(rect)
-        g.add(dwg.text(label, insert=(x + 14, y + 8.5), class_="lbl"))
-        x += 18 + 4.2 * len(label)
-    for extra in opts.extra_legend:
-        g.add(dwg.text(extra, insert=(x, y + 8.5), class_="lbl"))
-        x += 10 + 4.2 * len(extra)
-    return g
+        tx = x + (sw + 6 if has_swatch else 0)
+        txt = dwg.text(label, insert=(tx, y + line_h / 2 + size * 0.35), class_="leg")
+        _fit(txt, text_width(label, size), x0 + room - tx)
+        g.add(txt)
+        x += w
+    return g, (y - y0) + line_h
 
 
 def render(
@@ -265,40 +768,98 @@ def render(
     attribution: str = ATTRIBUTION,
     debug: bool = False,
 ) -> str:
-    """Draw panels side by side with a title, an optional legend and the attribution line."""
+    """Lay panels out in rows under a title, with an optional legend and the attribution line."""
     c = SCHEMES[opts.scheme]
-    gap = 10.0
-    top = 22.0
-    total_w = sum(p.geometry.width for p in panels) + gap * (len(panels) - 1)
-    body_h = max(p.geometry.height for p in panels)
-    has_tp = any(p.marks for p in panels)
-    has_zones = any(z.kind in ("essential", "spillover") for p in panels for z in p.zones)
-    has_heat = any(z.kind == "heat" for p in panels for z in p.zones)
-    legend_h = 22.0 if opts.legend and (has_tp or has_zones or has_heat or opts.extra_legend) else 0.0
-    total_h = top + body_h + legend_h + 14
-    size = {"width": opts.width, "height": round(opts.width * total_h / total_w)} if opts.width else {}
-    dwg = svgwrite.Drawing(size=("100%", "100%"), viewBox=f"0 0 {_fmt(total_w)} {_fmt(total_h)}", debug=debug,
-                           profile="full", id=map_id, class_="atlas-map")
-    if size:
-        dwg.attribs["width"], dwg.attribs["height"] = size["width"], size["height"]
+    # text keeps at least MIN_PX pixels when a narrower picture is asked for
+    t = min(2.2, max(1.0, MIN_PX / (LEGEND * (opts.width or CANVAS_W) / CANVAS_W)))
+    plate = opts.plate if opts.plate in PLATES else None
+    if not opts.deep and plate is None:
+        plate = "superficial"
+    whole = all(p.crop is None for p in panels)  # whole figures (the view maps): tall pictures are fine
+    slots = []
+    for p in panels:
+        b = p.geometry.body
+        pad = 0.02 * max(b[2] - b[0], b[3] - b[1])
+        crop = p.crop or (b[0] - pad, b[1] - pad, b[2] + pad, b[3] + pad)
+        slot = _Slot(p, crop)
+        if p.chart and opts.labels:
+            names = [m.name for m in p.muscles if m.side == "right"]
+            col = max((text_width(n, CHART * t) for n in names), default=0.0) + 24
+            if len(p.geometry.sides) == 2:
+                if p.geometry.right_on_viewer == "left":
+                    slot.margin_l = col
+                else:
+                    slot.margin_r = col
+            else:
+                slot.margin_l = slot.margin_r = col
+        slots.append(slot)
+    head_h = HEAD * t * 1.25 + (SUB * t * 1.35 if any(p.subheading or p.compass for p in panels) else 0) + 8
+    title_lines = _wrap(title, TITLE * t, CANVAS_W - 2 * PAD, "bold")
+    top = PAD + TITLE * t * 1.25 * len(title_lines) + 8
+    ctx_probe = _Ctx(svgwrite.Drawing(), opts, c, t, map_id)
+    items = _legend_items(ctx_probe, panels) if opts.legend else []
+    max_h = (1500.0 if whole else 860.0) * (1 if len(panels) > 1 or whole else 1.0)
+    rows = _rows(slots, CANVAS_W - 2 * PAD, max_h, head_h)
+    content_w = max(sum(s.width for s in row) + GAP * (len(row) - 1) for row in rows)
+    content_h = sum(head_h + max(s.fig_h for s in row) for row in rows) + GAP * (len(rows) - 1)
+    # a narrow figure gets a narrower canvas (never a blank half), with the legend beside it when it fits
+    legend_col = 330.0
+    beside = bool(items) and len(rows) == 1 and content_w + legend_col + GAP <= CANVAS_W - 2 * PAD and not whole
+    if whole:
+        total_w = content_w + 2 * PAD
+    else:
+        total_w = min(CANVAS_W, max(content_w + (legend_col + GAP if beside else 0) + 2 * PAD, 640.0))
+    title_lines = _wrap(title, TITLE * t, total_w - 2 * PAD, "bold")
+    top = PAD + TITLE * t * 1.25 * len(title_lines) + 10
+    dwg = svgwrite.Drawing(size=("100%", "100%"), debug=debug, profile="full", id=map_id)
+    ctx = _Ctx(dwg, opts, c, t, map_id)
+    root_cls = "atlas-map" + (f" plate-{plate}" if plate else "") + (" subject" if not plate else "")
+    dwg.attribs["class"] = root_cls
+    dwg.attribs["aria-labelledby"] = f"{map_id}-title {map_id}-desc"
+    dwg.defs.add(dwg.style(_style(c, t)))
+    _defs(dwg, c, opts.scheme)
+    # rows, centred
+    y = top
+    panel_groups = []
+    for row in rows:
+        row_w = sum(s.width for s in row) + GAP * (len(row) - 1)
+        avail = total_w - 2 * PAD - (legend_col + GAP if beside else 0)
+        x = PAD + max(0.0, (avail - row_w) / 2)
+        for s in row:
+            s.x, s.y = x, y
+            x += s.width + GAP
+        y += head_h + max(s.fig_h for s in row) + GAP
+    body_bottom = top + content_h
+    legend_g = None
+    legend_h = 0.0
+    if items:
+        if beside:
+            lx = total_w - PAD - legend_col
+            legend_g, legend_h = _legend(ctx, items, lx, top + head_h, legend_col, column=True)
+            body_bottom = max(body_bottom, top + head_h + legend_h)
+        else:
+            legend_g, legend_h = _legend(ctx, items, PAD, body_bottom + 10, total_w - 2 * PAD)
+            body_bottom += 10 + legend_h
+    line = f"{attribution} · {opts.source_url}" if opts.source_url else attribution
+    total_h = body_bottom + ATTR * t * 1.6 + PAD * 0.6
+    dwg.attribs["viewBox"] = f"0 0 {_fmt(total_w)} {_fmt(total_h)}"
+    if opts.width:
+        dwg.attribs["width"], dwg.attribs["height"] = opts.width, round(opts.width * total_h / total_w)
     else:
         del dwg.attribs["width"], dwg.attribs["height"]
-    dwg.attribs["aria-labelledby"] = f"{map_id}-title {map_id}-desc"
-    dwg.defs.add(dwg.style(_style(c)))
-    _defs(dwg, c, opts.heat_max)
     dwg.add(dwg.rect(insert=(0, 0), size=(total_w, total_h), fill="#ffffff"))
-    ttl = dwg.text(title, insert=(10, 16), class_="ttl")
-    _fit(ttl, len(title), 7.4, total_w - 20)
-    dwg.add(ttl)
-    x = 0.0
-    for i, panel in enumerate(panels):
-        dwg.add(_panel(dwg, panel, opts, x, top, f"{map_id}-{panel.geometry.view}-{i}", single=len(panels) == 1))
-        x += panel.geometry.width + gap
-    if legend_h:
-        dwg.add(_legend(dwg, opts, has_tp, has_zones, has_heat, top + body_h + 2))
-    line = f"{attribution} · {opts.source_url}" if opts.source_url else attribution
-    attr = dwg.text(line, insert=(total_w - 6, total_h - 4), text_anchor="end", class_="attr")
-    _fit(attr, len(line), 3.6, total_w - 12)
+    for k, ln in enumerate(title_lines):
+        ttl = dwg.text(ln, insert=(PAD, PAD + TITLE * t * (0.95 + 1.25 * k)), class_="ttl")
+        _fit(ttl, text_width(ln, TITLE * t, "bold"), total_w - 2 * PAD)
+        dwg.add(ttl)
+    for i, s in enumerate(slots):
+        panel_groups.append(_panel(ctx, s, f"{map_id}-{s.panel.geometry.view}-{i}", head_h, plate))
+    for pg in panel_groups:
+        dwg.add(pg)
+    if legend_g is not None:
+        dwg.add(legend_g)
+    attr = dwg.text(line, insert=(total_w - PAD * 0.6, total_h - PAD * 0.6), text_anchor="end", class_="attr")
+    _fit(attr, text_width(line, ATTR * t), total_w - PAD * 1.2)
     dwg.add(attr)
     out = str(dwg.tostring()).replace(' xmlns:ev="http://www.w3.org/2001/xml-events"', "")
     # pattern ids carry the map's id, so several maps inline in one page never share an id

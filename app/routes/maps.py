@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from enum import IntEnum
+from enum import IntEnum, StrEnum
 from typing import Annotated, Any, cast
 
 import resvg_py
@@ -11,7 +11,7 @@ from fastapi.responses import Response
 
 from app import contexts, queries
 from app.maps import figures
-from app.maps.figures import Scheme
+from app.maps.figures import Plate, Scheme
 from app.maps.fonts import resvg_font_options
 from app.maps.render import Options
 from app.routes.deps import AtlasDep
@@ -34,17 +34,30 @@ class Width(IntEnum):
 
 
 def _opts(width: Width | None, labels: bool, legend: bool, scheme: Scheme, fibres: bool = True,
-          deep: bool = True, source: str = "") -> Options:
+          deep: bool = True, source: str = "", plate: Plate | None = None) -> Options:
     w = int(width) if width else None
     # fibre lines only blur a small picture
     return Options(width=w, labels=labels, legend=legend, scheme=scheme.value,
-                   fibres=fibres and (w is None or w >= 480), deep=deep, source_url=source)
+                   fibres=fibres and (w is None or w >= 480), deep=deep, source_url=source,
+                   plate=plate.value if plate else None)
 
 
 WidthQ = Annotated[Width | None, Query(description="Pixel width, one of 240, 480, 800, 1200, 1600")]
 LabelsQ = Annotated[bool, Query(description="Show labels")]
 LegendQ = Annotated[bool, Query(description="Show the legend")]
 SchemeQ = Annotated[Scheme, Query(description="Colour scheme")]
+PlateQ = Annotated[Plate, Query(description="Layer of muscles: superficial (the default), deep (deep muscles solid, "
+                                            "the superficial layer as faint outlines) or all")]
+
+
+class Sides(StrEnum):
+    auto = "auto"
+    right = "right"
+    both = "both"
+
+
+SidesQ = Annotated[Sides, Query(description="auto: both sides when most of the pain lies on the head, neck or "
+                                            "trunk; right: the right-side patterns only; both")]
 
 
 def _image(svg: str | None, fmt: str, what: str, width: Width | None) -> Response:
@@ -78,10 +91,13 @@ def lookup_map(fmt: Annotated[str, figures.FMT_PATH], atlas: AtlasDep,
             summary="A whole view, every muscle a link")
 def view_map(view: View, fmt: Annotated[str, figures.FMT_PATH], atlas: AtlasDep, width: WidthQ = None,
              labels: LabelsQ = True, legend: LegendQ = True, scheme: SchemeQ = Scheme.clinical,
-             deep: Annotated[bool, Query(description="Show deep muscles")] = True) -> Response:
+             deep: Annotated[bool, Query(description="false: the superficial plate, whatever plate says")] = True,
+             plate: PlateQ = Plate.superficial) -> Response:
+    if not deep:
+        plate = Plate.superficial
     with atlas.lock:
         svg = figures.view_map(atlas.conn, view.value, _opts(width, labels, legend, scheme, deep=deep,
-                                                             source=atlas.base_url + "/"))
+                                                             source=atlas.base_url + "/", plate=plate))
     return _image(svg, fmt, f"view '{view.value}'", width)
 
 
@@ -102,7 +118,8 @@ def muscle_map(slug: str, fmt: Annotated[str, figures.FMT_PATH], atlas: AtlasDep
             responses={200: {"content": {SVG: {}, "image/png": {}}}, 404: {"description": "No such condition"}},
             summary="A condition's heat map of referral zones")
 def condition_map(slug: str, fmt: Annotated[str, figures.FMT_PATH], atlas: AtlasDep, width: WidthQ = None,
-                  labels: LabelsQ = True, legend: LegendQ = True, scheme: SchemeQ = Scheme.clinical) -> Response:
+                  labels: LabelsQ = True, legend: LegendQ = True, scheme: SchemeQ = Scheme.clinical,
+                  sides: SidesQ = Sides.auto) -> Response:
     with atlas.lock:
         c = queries.condition(atlas.conn, slug)
         svg = None
@@ -110,5 +127,6 @@ def condition_map(slug: str, fmt: Annotated[str, figures.FMT_PATH], atlas: Atlas
             svg = figures.heat_map(atlas.conn, queries.condition_heat(atlas.conn, slug),
                                    f"{c['name']}: where its muscles refer pain",
                                    "Denser hatching: more of the related muscles refer there.",
-                                   _opts(width, labels, legend, scheme, source=atlas.base_url + urls.condition(slug)))
+                                   _opts(width, labels, legend, scheme, source=atlas.base_url + urls.condition(slug)),
+                                   both_sides=None if sides is Sides.auto else sides is Sides.both)
     return _image(svg, fmt, f"condition '{slug}'", width)
