@@ -75,7 +75,8 @@ def test_without_javascript_a_map_click_opens_the_muscle_page(browser: Browser, 
     ctx.close()
 
 
-@pytest.mark.parametrize("url", ["/", "/muscles/upper-trapezius", "/muscles", "/conditions/tension-type-headache",
+@pytest.mark.parametrize("url", ["/", "/?plate=deep", "/?view=head-lateral&plate=deep", "/muscles/upper-trapezius",
+                                 "/muscles", "/conditions/tension-type-headache",
                                  "/lookup?zones=right-heel", "/search?q=scm", "/zones/right-temple"])
 def test_axe_reports_no_violations(page: Page, server: str, url: str) -> None:
     page.goto(server + url)
@@ -168,10 +169,204 @@ def test_embed_displays_inside_a_frame_on_another_origin(page: Page, server: str
         proc.wait(5)
 
 
-def test_deep_muscles_are_a_layer_that_can_be_hidden(page: Page, server: str) -> None:
+_HIT_POINT = """a => {
+  // a point of the link's shape where a click reaches the link (other shapes may cover parts of it)
+  const shape = a.querySelector("path.shape") || a.querySelector("path");
+  const box = shape.getBBox(), m = shape.getScreenCTM();
+  for (let i = 0; i < 15; i++) for (let j = 0; j < 15; j++) {
+    const p = new DOMPoint(box.x + box.width * (i + .5) / 15, box.y + box.height * (j + .5) / 15);
+    if (!shape.isPointInFill(p)) continue;
+    const s = p.matrixTransform(m), el = document.elementFromPoint(s.x, s.y);
+    if (el && el.closest("a") === a) return [s.x, s.y];
+  }
+  return null;
+}"""
+
+
+def _click_shape(page: Page, link) -> None:  # type: ignore[no-untyped-def]
+    """Click a map link where it is not covered, as a user would."""
+    link.scroll_into_view_if_needed()
+    point = link.evaluate(_HIT_POINT)
+    assert point, "no uncovered point on " + (link.get_attribute("aria-label") or "")
+    page.mouse.click(*point)
+
+
+def _ready(page: Page) -> None:
+    page.wait_for_function("() => window.htmx !== undefined && document.readyState === 'complete'")
+
+
+def test_deep_plate_reveals_deep_muscles_that_click_through(page: Page, server: str) -> None:
     page.goto(server + "/")
-    deep = page.locator("#map-anterior a.m.deep").first
-    expect(deep).to_be_visible()
-    page.locator("button[data-toggle-deep]").click()
-    expect(deep).to_be_hidden()
-    expect(page.locator("#map-anterior a.m.superficial").first).to_be_visible()
+    _ready(page)
+    piriformis = page.locator('#map-posterior a.m[data-muscle="piriformis"]').first
+    expect(piriformis).to_be_hidden()  # the superficial plate: gluteus maximus covers it
+    expect(page.locator('#map-posterior a.m[data-muscle="gluteus-maximus"]').first).to_be_visible()
+    page.locator('.mapbar a[data-plate="deep"]').click()
+    assert page.url.endswith("/?plate=deep")
+    expect(page.locator('.mapbar a[data-plate="deep"]')).to_have_attribute("aria-current", "true")
+    expect(piriformis).to_be_visible()
+    # the superficial layer stays as an outline that takes neither clicks nor a place in the tab order
+    maximus = page.locator('#map-posterior a.m[data-muscle="gluteus-maximus"]').first
+    expect(maximus).to_have_attribute("aria-hidden", "true")
+    piriformis.click()  # Playwright refuses to click when another element would receive the click
+    expect(page.locator("#panel h2")).to_have_text("Piriformis")
+    # keyboard: the map's one tab stop is a deep muscle, and Enter opens what the arrows reach
+    stop = page.locator("#map-posterior a.m[tabindex='0']")
+    expect(stop).to_have_count(1)
+    assert "deep" in (stop.get_attribute("class") or "")
+    # going back returns to the deep plate, which is a link of its own
+    page.go_back()
+    expect(page).to_have_url(server + "/?plate=deep")
+    expect(page.locator("section.atlas-maps")).to_have_class("atlas-maps plate-deep")
+
+
+def test_deep_plate_without_javascript(browser: Browser, server: str) -> None:
+    ctx = browser.new_context(java_script_enabled=False)
+    p = ctx.new_page()
+    p.goto(server + "/")
+    p.locator('.mapbar a[data-plate="deep"]').click()
+    expect(p).to_have_url(server + "/?plate=deep")
+    p.locator('#map-posterior a.m[data-muscle="piriformis"]').first.click()
+    expect(p.locator("h1")).to_have_text("Piriformis")
+    ctx.close()
+
+
+def test_close_ups_are_reachable_from_home_by_clicking(page: Page, server: str) -> None:
+    page.goto(server + "/")
+    _ready(page)
+    expect(page.locator("#map-hand-palmar")).to_be_hidden()
+    page.locator('.mapbar a[data-view="hand-palmar"]').click()
+    expect(page.locator("#map-hand-palmar")).to_be_visible()
+    expect(page.locator("#map-anterior")).to_be_hidden()
+    assert page.url.endswith("/?view=hand-palmar")
+    link = page.locator("#map-hand-palmar a.m.superficial").first
+    name = (link.get_attribute("aria-label") or "").rsplit(" (", 1)[0]
+    _click_shape(page, link)
+    expect(page.locator("#panel h2")).to_have_text(name)
+    # the deep plate of a close-up, then back to the whole body on the same plate
+    page.go_back()
+    expect(page).to_have_url(server + "/?view=hand-palmar")
+    _ready(page)
+    page.locator('.mapbar a[data-plate="deep"]').click()
+    expect(page.locator("#map-hand-palmar a.m.deep").first).to_be_visible()
+    page.locator('.mapbar a[data-view="whole"]').click()
+    assert page.url.endswith("/?plate=deep")
+    expect(page.locator("#map-posterior")).to_be_visible()
+
+
+def test_close_up_without_javascript(browser: Browser, server: str) -> None:
+    ctx = browser.new_context(java_script_enabled=False)
+    p = ctx.new_page()
+    p.goto(server + "/")
+    p.locator('.mapbar a[data-view="foot-plantar"]').click()
+    expect(p.locator("#map-foot-plantar")).to_be_visible()
+    expect(p.locator("#map-anterior")).to_be_hidden()
+    link = p.locator("#map-foot-plantar a.m.superficial").first
+    name = (link.get_attribute("aria-label") or "").rsplit(" (", 1)[0]
+    _click_shape(p, link)
+    expect(p.locator("h1")).to_have_text(name)
+    ctx.close()
+
+
+def test_on_a_phone_the_summary_of_a_tapped_muscle_is_in_view(browser: Browser, server: str) -> None:
+    ctx = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
+    ctx.route("https://unpkg.com/**", lambda route: route.abort())
+    p = ctx.new_page()
+    p.goto(server + "/")
+    _ready(p)
+    link = _first_muscle_link(p)
+    link.tap()
+    expect(p.locator("#panel h2")).to_have_text("Biceps brachii")
+    in_view = """sel => { const r = document.querySelector(sel).getBoundingClientRect();
+                          return r.top >= 0 && r.bottom <= window.innerHeight; }"""
+    p.wait_for_function(in_view, arg="#panel h2")
+    # and back to the map, to the muscle that was tapped
+    p.locator("#panel a[data-back]").tap()
+    p.wait_for_function(in_view, arg='#map-anterior a.m[data-muscle="biceps-brachii"]')
+    ctx.close()
+
+
+def test_muscle_map_enlarges_and_closes_with_the_keyboard(page: Page, server: str) -> None:
+    page.goto(server + "/muscles/upper-trapezius")
+    _ready(page)
+    enlarge = page.locator("a[data-enlarge]")
+    enlarge.focus()
+    page.keyboard.press("Enter")
+    dialog = page.locator("#map-dialog")
+    expect(dialog).to_be_visible()
+    expect(dialog.locator("svg")).to_be_visible()
+    assert page.evaluate("() => document.activeElement.closest('dialog') !== null")  # focus moved into it
+    width = dialog.locator("svg").bounding_box()["width"]  # type: ignore[index]
+    page.keyboard.press("+")
+    page.wait_for_function("w => document.querySelector('#map-dialog svg').getBoundingClientRect().width > w * 1.3",
+                           arg=width)
+    assert _axe(page) == []  # the open dialog too
+    page.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
+    assert page.evaluate("() => document.activeElement.matches('a[data-enlarge]')")  # focus came back
+    # the visible close button
+    page.keyboard.press("Enter")
+    expect(dialog).to_be_visible()
+    dialog.get_by_role("button", name="Close").click()
+    expect(dialog).to_be_hidden()
+
+
+def test_without_javascript_the_map_opens_at_1600_px(browser: Browser, server: str) -> None:
+    ctx = browser.new_context(java_script_enabled=False)
+    p = ctx.new_page()
+    p.goto(server + "/muscles/upper-trapezius")
+    p.locator("a[data-enlarge]").click()
+    expect(p).to_have_url(server + "/maps/muscles/upper-trapezius.svg?width=1600")
+    assert p.evaluate("() => document.documentElement.getAttribute('width')") == "1600"
+    ctx.close()
+
+
+def test_lookup_candidate_maps_are_readable(page: Page, server: str) -> None:
+    page.goto(server + "/lookup?zones=right-heel,right-calf")
+    maps = page.locator(".ranked .candidate svg")
+    boxes = [maps.nth(i).bounding_box() for i in range(2)]
+    assert all(b and b["width"] >= 300 for b in boxes)
+    assert boxes[0]["y"] == boxes[1]["y"]  # type: ignore[index]  # two to a row on a desktop screen
+
+
+_HITS = """() => {
+  // the muscles a pointer can reach: some point inside the shape where the link itself is hit
+  const out = new Set();
+  for (const a of document.querySelectorAll("#body-maps .mapset:not([hidden]) a.m")) {
+    if (!a.getClientRects().length || getComputedStyle(a).pointerEvents === "none") continue;
+    const shape = a.querySelector("path.shape") || a.querySelector("path");
+    const box = shape.getBBox(), m = shape.getScreenCTM();
+    let hit = false;
+    for (let i = 0; i < 15 && !hit; i++) for (let j = 0; j < 15 && !hit; j++) {
+      const p = new DOMPoint(box.x + box.width * (i + .5) / 15, box.y + box.height * (j + .5) / 15);
+      if (!shape.isPointInFill(p)) continue;
+      const s = p.matrixTransform(m);
+      if (s.x < 0 || s.y < 0 || s.x >= innerWidth || s.y >= innerHeight) continue;
+      const el = document.elementFromPoint(s.x, s.y);
+      hit = !!(el && el.closest("a.m") === a);
+    }
+    if (hit) out.add(a.dataset.muscle);
+  }
+  return [...out];
+}"""
+
+
+def test_every_muscle_has_a_clickable_area_on_some_plate_or_close_up(browser: Browser, server: str) -> None:
+    # a tall window, so every map is on screen at once
+    ctx = browser.new_context(viewport={"width": 1280, "height": 2400})
+    ctx.route("https://unpkg.com/**", lambda route: route.abort())
+    p = ctx.new_page()
+    p.goto(server + "/")
+    _ready(p)
+    everything = {m["slug"] for m in p.request.get(server + "/api/muscles").json()}
+    views = p.locator(".mapbar a[data-view]").evaluate_all("els => els.map(e => e.dataset.view)")
+    reached: set[str] = set()
+    for plate in ("superficial", "deep"):
+        p.locator(f'.mapbar a[data-plate="{plate}"]').click()
+        for view in views:
+            p.locator(f'.mapbar a[data-view="{view}"]').click()
+            p.evaluate("() => document.getElementById('body-maps').scrollIntoView()")
+            reached |= set(p.evaluate(_HITS))
+    ctx.close()
+    missing = sorted(everything - reached)
+    assert not missing, f"{len(missing)} muscles have no clickable area reachable from /: {', '.join(missing)}"
