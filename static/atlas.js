@@ -127,7 +127,19 @@
     }
   });
 
-  window.addEventListener("popstate", function (ev) { if (ev.state && ev.state.atlas) { location.reload(); } });
+  window.addEventListener("popstate", function (ev) {
+    // back or forward between plates and views of the home page: switch in place
+    var box = document.querySelector("[data-plates]");
+    if (box && location.pathname === "/") {
+      var q = new URLSearchParams(location.search);
+      var view = q.get("view") || "whole", plate = q.get("plate") || "superficial";
+      if (box.querySelector('.mapset[data-view="' + CSS.escape(view) + '"]') && /^(superficial|deep)$/.test(plate)) {
+        showMaps(box, view, plate);
+        return;
+      }
+    }
+    if (ev.state && ev.state.atlas) { location.reload(); }
+  });
   document.addEventListener("htmx:afterSettle", function () { initAll(); });
 
   // "Back to the map" from the summary (phones): return to the muscle that was tapped.

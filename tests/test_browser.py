@@ -252,6 +252,13 @@ def test_close_ups_are_reachable_from_home_by_clicking(page: Page, server: str) 
     page.locator('.mapbar a[data-view="whole"]').click()
     assert page.url.endswith("/?plate=deep")
     expect(page.locator("#map-posterior")).to_be_visible()
+    # the browser's back button walks back through the states
+    page.go_back()
+    expect(page).to_have_url(server + "/?view=hand-palmar&plate=deep")
+    expect(page.locator("#map-hand-palmar")).to_be_visible()
+    page.go_back()
+    expect(page).to_have_url(server + "/?view=hand-palmar")
+    expect(page.locator("section.atlas-maps")).to_have_class("atlas-maps plate-superficial")
 
 
 def test_close_up_without_javascript(browser: Browser, server: str) -> None:
