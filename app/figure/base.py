@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 
-import numpy as np
 from shapely.geometry import box
 from shapely.geometry.base import BaseGeometry
 
@@ -45,7 +45,7 @@ def projection(cfg: MeshBase, width: float, height: float) -> Projection:
     return _projection(cfg.camera, cfg.scale, cfg.origin[0], cfg.origin[1], cfg.above, width, height)
 
 
-def spline(cfg: MeshBase, pr: Projection, old_point: "callable[[str], XY]", old_body: BaseGeometry,  # type: ignore[valid-type]
+def spline(cfg: MeshBase, pr: Projection, old_point: Callable[[str], XY], old_body: BaseGeometry,
            midline: float | None) -> ThinPlate:
     """The map from the old view's units to the mesh view's, fitted to the configured pairs."""
 
@@ -78,6 +78,3 @@ def spline(cfg: MeshBase, pr: Projection, old_point: "callable[[str], XY]", old_
         raise BaseError("mesh: too few pairs to place the drawings on the mesh")
     return fit([(float(a), float(b)) for a, b in seen], list(seen.values()))
 
-
-def as_array(points: list[XY]) -> np.ndarray:  # type: ignore[type-arg]
-    return np.asarray(points)

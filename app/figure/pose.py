@@ -17,7 +17,8 @@ from app.figure.mesh import Array, Mesh
 
 def _smooth(t: Array, a: float, b: float) -> Array:
     s = np.clip((t - a) / (b - a), 0.0, 1.0)
-    return s * s * (3 - 2 * s)
+    out: Array = s * s * (3 - 2 * s)
+    return out
 
 
 def _rotate(p: Array, centre: Array, axis: Array, angle: Array) -> Array:
@@ -25,7 +26,8 @@ def _rotate(p: Array, centre: Array, axis: Array, angle: Array) -> Array:
     k = axis / np.linalg.norm(axis)
     v = p - centre
     c, s = np.cos(angle)[:, None], np.sin(angle)[:, None]
-    return centre + v * c + np.cross(k, v) * s + k * (v @ k)[:, None] * (1 - c)
+    out: Array = centre + v * c + np.cross(k, v) * s + k * (v @ k)[:, None] * (1 - c)
+    return out
 
 
 def _angle(a: Array, b: Array) -> float:

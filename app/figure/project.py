@@ -47,7 +47,8 @@ class Projection:
 
 
 def _to_view(p: Array, at: Placement) -> Array:
-    return np.c_[at.x0 + p[:, 0] * at.scale, at.y0 - p[:, 1] * at.scale, p[:, 2] * at.scale]
+    out: Array = np.c_[at.x0 + p[:, 0] * at.scale, at.y0 - p[:, 1] * at.scale, p[:, 2] * at.scale]
+    return out
 
 
 def project(mesh: Mesh, camera: str, at: Placement, *, px: float = 3.0, keep: Array | None = None) -> Projection:
@@ -80,7 +81,8 @@ def project(mesh: Mesh, camera: str, at: Placement, *, px: float = 3.0, keep: Ar
     nz = np.where(np.abs(n[:, 2]) < 1e-12, 1e-12, n[:, 2])
 
     def depth_at(tri: Array, x: Array, y: Array) -> Array:
-        return a[tri, 2] - (n[tri, 0] * (x - a[tri, 0]) + n[tri, 1] * (y - a[tri, 1])) / nz[tri]
+        out: Array = a[tri, 2] - (n[tri, 0] * (x - a[tri, 0]) + n[tri, 1] * (y - a[tri, 1])) / nz[tri]
+        return out
 
     # edges with the faces on either side
     faces_of: dict[tuple[int, int], list[int]] = defaultdict(list)

@@ -43,7 +43,7 @@ def fit(src: list[XY], dst: list[XY], smoothing: float = 2.0) -> ThinPlate:
     a[:n, :n], a[:n, n:], a[n:, :n] = k, p, p.T
     b = np.zeros((n + 3, 2))
     b[:n] = d
-    return ThinPlate(src=s, coef=np.linalg.solve(a, b))
+    return ThinPlate(src=s, coef=np.asarray(np.linalg.solve(a, b), dtype=np.float64))
 
 
 def crossings(body: BaseGeometry, a: XY, b: XY, t: float, reach: float = 400.0) -> tuple[XY, XY] | None:

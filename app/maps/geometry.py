@@ -12,11 +12,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from shapely import make_valid
+from shapely.affinity import translate as shapely_translate
 from shapely.geometry import LineString, MultiPolygon, Polygon
 from shapely.geometry import Point as ShapelyPoint
-from shapely.affinity import translate as shapely_translate
-from shapely.ops import nearest_points
 from shapely.geometry.base import BaseGeometry
+from shapely.ops import nearest_points
 
 from app.schemas.figure import FigureView
 
