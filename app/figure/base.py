@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 from collections.abc import Callable
 from functools import lru_cache
+from pathlib import Path
 
+import shapely
+import shapely.errors
 from shapely.geometry import box
 from shapely.geometry.base import BaseGeometry
 
@@ -24,9 +30,36 @@ def posed() -> meshmod.Mesh:
     return with_surface_points(anatomical(meshmod.load()))
 
 
+def _cache_file(*key: object) -> Path:
+    code = b"".join((Path(__file__).parent / f).read_bytes() for f in ("mesh.py", "pose.py", "project.py", "base.py"))
+    digest = hashlib.sha256(code + repr((meshmod.WHEEL, *key)).encode()).hexdigest()[:20]
+    return meshmod.default_cache() / "figure" / f"{digest}.json"
+
+
 @lru_cache(maxsize=32)
 def _projection(camera: str, scale: float, ox: float, oy: float, above: float | None,
                 width: float, height: float) -> Projection:
+    """Projecting takes a second or two per view; the result is kept on disk beside the mesh wheel,
+    keyed by the figure code and the view's placement, so builds and test servers reuse it."""
+    cached = _cache_file(camera, scale, ox, oy, above, width, height)
+    if cached.exists():
+        try:
+            raw = json.loads(cached.read_text())
+            return Projection(outline=shapely.from_wkt(raw["outline"]),
+                              lines=[[(x, y) for x, y in ln] for ln in raw["lines"]],
+                              joints={k: (v[0], v[1]) for k, v in raw["joints"].items()})
+        except (ValueError, KeyError, TypeError, shapely.errors.GEOSException):
+            pass  # a damaged cache file is recomputed
+    pr = _compute(camera, scale, ox, oy, above, width, height)
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    tmp = cached.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_text(json.dumps({"outline": pr.outline.wkt, "lines": pr.lines, "joints": pr.joints}))
+    os.replace(tmp, cached)
+    return pr
+
+
+def _compute(camera: str, scale: float, ox: float, oy: float, above: float | None,
+             width: float, height: float) -> Projection:
     m = posed()
     keep = None
     if above is not None:

@@ -16,6 +16,7 @@ from sqlalchemy import text
 from sqlmodel import Session, SQLModel, create_engine
 
 from app import db
+from app.figure.mesh import ORIGIN as FIGURE_ORIGIN
 from app.loader.read import Content, Problem, _load_yaml, _validate, read_content
 from app.maps.geometry import CompiledView, FigureError, compile_view
 from app.schemas.content import REGION_ORDER, Laterality, Muscle, Source, View
@@ -259,7 +260,8 @@ def _insert(s: Session, atlas: Atlas, digest: str) -> None:
                        "counts": json.dumps(counts),
                        "undrawn": json.dumps([w.file for w in atlas.warnings]),
                        "primer": c.primer.model_dump_json() if c.primer else "",
-                       "about": c.about.model_dump_json() if c.about else ""}.items():
+                       "about": c.about.model_dump_json() if c.about else "",
+                       "figure_origin": FIGURE_ORIGIN}.items():
         s.add(db.Meta(key=key, value=value))
 
 
