@@ -78,6 +78,9 @@ def view_map(conn: sqlite3.Connection, view: str, opts: Options, *, current: str
     geo = _views(conn).get(view)
     if geo is None:
         return None
+    compass = ""
+    if is_closeup(view):  # which way the fingers, toes or face point
+        compass, _ = _orientation(_Candidate(geo=geo, ordinal=0, all_zones=queries.view_zones(conn, view)), False)
     if zone_links:
         zobj = queries.zone_objects(conn)
         shapes = queries.view_zones(conn, view)
@@ -87,14 +90,14 @@ def view_map(conn: sqlite3.Connection, view: str, opts: Options, *, current: str
             nxt = sorted(selected - {z}) if on else sorted(selected | {z})
             zones.append(ZoneDrawing(slug=z, name=f"{zobj[z]['name']}{' (selected)' if on else ''}", d=d,
                                      kind="selected" if on else "plain", href=urls.lookup(nxt)))
-        panel = Panel(geometry=geo, zones=zones)
+        panel = Panel(geometry=geo, zones=zones, compass=compass)
         title = f"Where does it hurt? {geo.title}"
         desc = "Select the painful areas on the body; each area is a link that adds or removes it."
         opts = replace(opts, labels=False)
     else:
         muscles = [replace(m, href=urls.muscle(m.slug)) for m in queries.view_muscles(conn, view)]
         plate = opts.plate or ("all" if opts.deep else "superficial")
-        panel = Panel(geometry=geo, muscles=muscles, chart=opts.labels)
+        panel = Panel(geometry=geo, muscles=muscles, chart=opts.labels, compass=compass)
         layer = {"superficial": "Superficial muscles", "deep": "Deep muscles", "all": "Muscles"}[plate]
         title = f"{layer} — {geo.title}"
         desc = (f"{len({m.slug for m in muscles})} muscles drawn; each is a link to its page. "

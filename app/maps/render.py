@@ -281,8 +281,8 @@ def _link(dwg: svgwrite.Drawing, href: str, cls: str, target: str | None = None)
     return link
 
 
-def _cross(dwg: svgwrite.Drawing, x: float, y: float, r: float = CROSS) -> Group:
-    g = dwg.g(class_="tpmark")
+def _cross(dwg: svgwrite.Drawing, x: float, y: float, r: float = CROSS, cls: str = "tpmark") -> Group:
+    g = dwg.g(class_=cls)
     d = f"M{_fmt(x - r)} {_fmt(y - r)}L{_fmt(x + r)} {_fmt(y + r)}M{_fmt(x - r)} {_fmt(y + r)}L{_fmt(x + r)} {_fmt(y - r)}"
     for cls in ("tpbg", "tp"):
         g.add(dwg.path(d=d, class_=cls))
@@ -423,6 +423,7 @@ class _Ctx:
     c: dict[str, str]
     t: float  # text scale
     map_id: str
+    single: bool = False  # one panel: the map's title names it
 
 
 def _sides(slot: _Slot) -> tuple[str, str, str]:
@@ -453,18 +454,18 @@ def _header(ctx: _Ctx, slot: _Slot, g: Group, head_h: float) -> None:
     w = slot.fig_w
     cx = x0 + w / 2
     left, right, words = _sides(slot)
-    heading = p.heading or p.geometry.title
+    heading = "" if ctx.single else (p.heading or p.geometry.title)
     y1 = slot.y + HEAD * t
     corner = (text_width("R", SIDE * t, "bold") + 8) if left else 0.0
     room = w - 2 * corner - 4
     if words:
-        heading = f"{heading} · {words}"
+        heading = f"{heading} · {words}" if heading else words
     hw = text_width(heading, HEAD * t, "semibold")
     txt = dwg.text(heading, insert=(cx, y1), text_anchor="middle", class_="head")
     _fit(txt, hw, room)
     g.add(txt)
     if left:  # inset from the corners, so neighbouring panels never read "L L"
-        inset = max(min(0.1 * w, (w - hw) / 2 - corner - 6), (w - hw) / 2 - corner - 40, 0.0)
+        inset = max(min(0.1 * w, (w - hw) / 2 - corner - 6), (w - hw) / 2 - corner - 40, 0.0) if heading else 0.1 * w
         g.add(dwg.text(left, insert=(x0 + inset, y1), class_="side"))
         g.add(dwg.text(right, insert=(x0 + w - inset, y1), text_anchor="end", class_="side"))
     sub = " · ".join(s for s in (p.subheading, p.compass) if s)
@@ -636,11 +637,12 @@ def _chart(ctx: _Ctx, g: Group, slot: _Slot, f: Affine, plate: str | None, head_
             continue
         items.sort(key=lambda a: a[2])
         ys = spread([a[2] + size * 0.35 for a in items], top, bottom, step)
+        if side == "l":
+            tx, anchor, ex = fx0 - 10, "end", fx0 - 6
+        else:
+            tx, anchor, ex = fx1 + 10, "start", fx1 + 6
+        _uncross(items, [y - size * 0.35 for y in ys], ex)
         for (m, ax, ay), ly in zip(items, ys, strict=True):
-            if side == "l":
-                tx, anchor, ex = fx0 - 10, "end", fx0 - 6
-            else:
-                tx, anchor, ex = fx1 + 10, "start", fx1 + 6
             yline = ly - size * 0.35
             d = f"M{_fmt(ex)} {_fmt(yline)}L{_fmt(ax)} {_fmt(ay)}"
             cg.add(dwg.path(d=d, class_="leaderbg"))
@@ -649,6 +651,32 @@ def _chart(ctx: _Ctx, g: Group, slot: _Slot, f: Affine, plate: str | None, head_
             cg.add(dwg.text(m.name, insert=(tx, ly), text_anchor=anchor, class_="mname"))
     del geo
     g.add(cg)
+
+
+def _segments_cross(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
+    def orient(px: float, py: float, qx: float, qy: float, rx: float, ry: float) -> float:
+        return (qx - px) * (ry - py) - (qy - py) * (rx - px)
+
+    d1 = orient(b[0], b[1], b[2], b[3], a[0], a[1])
+    d2 = orient(b[0], b[1], b[2], b[3], a[2], a[3])
+    d3 = orient(a[0], a[1], a[2], a[3], b[0], b[1])
+    d4 = orient(a[0], a[1], a[2], a[3], b[2], b[3])
+    return d1 * d2 < 0 and d3 * d4 < 0
+
+
+def _uncross(items: list[tuple[MuscleDrawing, float, float]], ys: Sequence[float], ex: float) -> None:
+    """Swap labels whose leader lines cross until none do: each swap shortens the lines, so it ends."""
+    for _ in range(4 * len(items)):
+        swapped = False
+        for i in range(len(items)):
+            for k in range(i + 1, len(items)):
+                a = (ex, ys[i], items[i][1], items[i][2])
+                b = (ex, ys[k], items[k][1], items[k][2])
+                if _segments_cross(a, b):
+                    items[i], items[k] = items[k], items[i]
+                    swapped = True
+        if not swapped:
+            break
 
 
 def _panel(ctx: _Ctx, slot: _Slot, pid: str, head_h: float, plate: str | None) -> Group:
@@ -739,7 +767,7 @@ def _legend(ctx: _Ctx, items: list[tuple[str, str]], x0: float, y0: float, room:
             x, y = x0, y + line_h
         top = y + (line_h - sw) / 2
         if kind == "tp":
-            g.add(_cross(dwg, x + sw / 2, top + sw / 2, CROSS * 0.9))
+            g.add(_cross(dwg, x + sw / 2, top + sw / 2, CROSS * 0.9, cls="tpkey"))
         elif kind.startswith("heat"):
             level = int(kind[4:])
             g.add(dwg.rect(insert=(x, top), size=(sw, sw), fill=_heat_fill(ctx.opts.scheme, level), stroke="#666",
@@ -812,7 +840,7 @@ def render(
     title_lines = _wrap(title, TITLE * t, total_w - 2 * PAD, "bold")
     top = PAD + TITLE * t * 1.25 * len(title_lines) + 10
     dwg = svgwrite.Drawing(size=("100%", "100%"), debug=debug, profile="full", id=map_id)
-    ctx = _Ctx(dwg, opts, c, t, map_id)
+    ctx = _Ctx(dwg, opts, c, t, map_id, single=len(panels) == 1 and whole)
     root_cls = "atlas-map" + (f" plate-{plate}" if plate else "") + (" subject" if not plate else "")
     dwg.attribs["class"] = root_cls
     dwg.attribs["aria-labelledby"] = f"{map_id}-title {map_id}-desc"
