@@ -75,6 +75,7 @@ def home(atlas: Atlas, plate: str = "superficial", view: str = WHOLE) -> Ctx:
         "regions": [{"region": r, "muscles": [{"slug": m["slug"], "name": m["name"], "url": m["url"]} for m in ms]}
                     for r, ms in regions.items()],
         "_whole": {v: maps[v] for v in HOME_VIEWS if maps.get(v)},
+        "_aspects": {v: _aspect(svg) or 0.5 for v, svg in maps.items()},
         "_closeups": [{"view": g.view, "title": g.title, "svg": maps[g.view]} for g in closeups],
     }
 
@@ -231,6 +232,7 @@ def lookup(atlas: Atlas, zone_values: list[str], limit: int = 25) -> Ctx:
         "selected": [{"slug": z, "name": zobj[z]["name"], "remove": urls.lookup([x for x in selected if x != z])}
                      for z in selected],
         **data, "_regions": regions, "_maps": maps, "_small": small, "_clear": urls.lookup(),
+        "_aspects": {v: _aspect(svg) or 0.5 for v, svg in maps.items()},
     }
 
 

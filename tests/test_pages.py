@@ -171,7 +171,7 @@ def test_home_plate_and_view_are_links_and_bad_values_are_400(client: TestClient
     deep = client.get("/?view=foot-plantar&plate=deep", headers=HTML).text
     assert 'class="atlas-maps plate-deep"' in deep
     assert re.search(r'class="mapset closeup" data-view="foot-plantar">', deep)
-    assert re.search(r'class="mapset maps" data-view="whole" hidden>', deep)
+    assert re.search(r'class="mapset maps eqh" data-view="whole" hidden>', deep)
     twin = client.get("/index.json?view=foot-plantar&plate=deep").json()
     assert twin["plate"] == "deep" and twin["view"] == "foot-plantar"
     assert [t["view"] for t in twin["tabs"] if t["current"]] == ["foot-plantar"]
