@@ -86,7 +86,7 @@ def schema(out: Annotated[Path, typer.Option(help="Folder for the JSON Schema fi
     out.mkdir(parents=True, exist_ok=True)
     models: dict[str, type[BaseModel]] = {
         "muscle": content.Muscle, "zones": content.ZonesFile, "conditions": content.ConditionsFile,
-        "sources": content.SourcesFile, "figure": figure.FigureView, "figure-part": figure.FigurePart}
+        "sources": content.SourcesFile, "figure": figure.FigureView}
     for name, model in models.items():
         (out / f"{name}.schema.json").write_text(json.dumps(model.model_json_schema(), indent=2) + "\n")
         typer.echo(f"wrote {out / (name + '.schema.json')}")
@@ -97,21 +97,39 @@ def render(
     view: Annotated[str, typer.Argument(help="View to draw, e.g. anterior")],
     out: Annotated[Path, typer.Option(help="PNG (or .svg) file to write")] = Path("view.png"),
     what: Annotated[str, typer.Option(help="muscles, zones or both")] = "both",
-    landmarks: Annotated[bool, typer.Option(help="Mark and name every landmark")] = False,
     crop: Annotated[str | None, typer.Option(help="x,y,w,h of the part to draw")] = None,
     scale: Annotated[float, typer.Option(help="Pixels per unit")] = 2.0,
 ) -> None:
     """Draw one view straight from svg/ (no database): for checking the figure while editing it."""
-    from app.maps.authoring import draw_view
+    from app.figure.authoring import draw_view
 
     settings = Settings()
     try:
-        data = draw_view(settings.data_dir, settings.figure_dir, view, what, landmarks, crop, scale, out.suffix)
+        data = draw_view(settings.data_dir, settings.figure_dir, view, what, crop, scale, out.suffix)
     except ValueError as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(1) from None
     out.write_bytes(data)
     typer.echo(f"wrote {out}")
+
+
+@cli.command("figure-base")
+def figure_base(
+    out: Annotated[Path, typer.Option(help="Folder to write <view>.body.svg into")] = Path("var/figure"),
+) -> None:
+    """Write the mesh body of every view as SVG, to trace under svg/<view>.svg in Inkscape."""
+    from app.figure.authoring import body_svg
+
+    settings = Settings()
+    out.mkdir(parents=True, exist_ok=True)
+    for header in sorted(settings.figure_dir.glob("*.yaml")):
+        try:
+            svg = body_svg(settings.figure_dir, header.stem)
+        except ValueError as exc:
+            typer.echo(str(exc))
+            continue
+        (out / f"{header.stem}.body.svg").write_text(svg)
+        typer.echo(f"wrote {out / header.stem}.body.svg")
 
 
 @cli.command("export")

@@ -5,24 +5,17 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
 import shapely
 import shapely.errors
 from shapely.geometry import box
-from shapely.geometry.base import BaseGeometry
 
 from app.figure import mesh as meshmod
 from app.figure.pose import anatomical, with_surface_points
 from app.figure.project import Placement, Projection, project
-from app.figure.warp import XY, ThinPlate, bone_pairs, fit
 from app.schemas.figure import MeshBase
-
-
-class BaseError(ValueError):
-    pass
 
 
 @lru_cache(maxsize=1)
@@ -76,38 +69,3 @@ def _compute(camera: str, scale: float, ox: float, oy: float, above: float | Non
 
 def projection(cfg: MeshBase, width: float, height: float) -> Projection:
     return _projection(cfg.camera, cfg.scale, cfg.origin[0], cfg.origin[1], cfg.above, width, height)
-
-
-def spline(cfg: MeshBase, pr: Projection, old_point: Callable[[str], XY], old_body: BaseGeometry,
-           midline: float | None) -> ThinPlate:
-    """The map from the old view's units to the mesh view's, fitted to the configured pairs."""
-
-    def joint(name: str) -> XY:
-        if name not in pr.joints:
-            raise BaseError(f"mesh.{name}: no such joint or surface point on the mesh")
-        return pr.joints[name]
-
-    src: list[XY] = []
-    dst: list[XY] = []
-    for expr, name in cfg.pairs:
-        src.append(old_point(expr))
-        dst.append(joint(name))
-    bones = [(old_point(a), old_point(b), joint(c), joint(d)) for a, b, c, d in cfg.bones]
-    s, d = bone_pairs(old_body, pr.outline, bones)
-    src += s
-    dst += d
-    axes = [(old_point(a), old_point(b), joint(c), joint(d)) for a, b, c, d in cfg.axes]
-    s, d = bone_pairs(old_body, pr.outline, axes, across=False)
-    src += s
-    dst += d
-    if cfg.symmetric and midline is not None:
-        src += [(2 * midline - x, y) for x, y in src]
-        dst += [(2 * midline - x, y) for x, y in dst]
-    # duplicates make the spline's system singular
-    seen: dict[tuple[float, float], XY] = {}
-    for p, q in zip(src, dst, strict=True):
-        seen.setdefault((round(p[0], 1), round(p[1], 1)), q)
-    if len(seen) < 4:
-        raise BaseError("mesh: too few pairs to place the drawings on the mesh")
-    return fit([(float(a), float(b)) for a, b in seen], list(seen.values()))
-

@@ -16,11 +16,14 @@ from sqlalchemy import text
 from sqlmodel import Session, SQLModel, create_engine
 
 from app import db
+from app.figure import svgfile
+from app.figure.base import projection
+from app.figure.compile import CompiledView, FigureError, compile_view
 from app.figure.mesh import ORIGIN as FIGURE_ORIGIN
+from app.figure.mesh import MeshError
 from app.loader.read import Content, Problem, _load_yaml, _validate, read_content
-from app.maps.geometry import CompiledView, FigureError, compile_view
 from app.schemas.content import REGION_ORDER, Laterality, Muscle, Source, View
-from app.schemas.figure import FigurePart, FigureView
+from app.schemas.figure import FigureView
 
 # Bump when the database layout or the compiled geometry changes, so old builds are not reused.
 BUILD_FORMAT = "6"
@@ -50,9 +53,9 @@ class Atlas:
 def input_hash(data_dir: Path, figure_dir: Path) -> str:
     h = hashlib.sha256(BUILD_FORMAT.encode())
     code = Path(__file__).resolve().parent.parent
-    files = [*sorted(data_dir.rglob("*.yaml")), *sorted(figure_dir.rglob("*.yaml"))]
+    files = [*sorted(data_dir.rglob("*.yaml")), *sorted(figure_dir.rglob("*.yaml")), *sorted(figure_dir.rglob("*.svg"))]
     # the code that turns files into rows is an input too
-    files += [code / "loader" / "build.py", code / "maps" / "geometry.py", code / "schemas" / "content.py"]
+    files += [code / "loader" / "build.py", code / "schemas" / "content.py"]
     files += sorted((code / "figure").glob("*.py"))  # the mesh, its pose and projection
     for path in files:
         h.update(str(path.name).encode())
@@ -74,18 +77,7 @@ def read_atlas(data_dir: Path, figure_dir: Path) -> Atlas:
     atlas = Atlas(content=read_content(data_dir))
     c = atlas.content
     p = c.problems
-    parts: dict[str, list[tuple[str, FigurePart]]] = {}
-    for path in sorted(figure_dir.glob("*.*.yaml")):
-        rel = f"{figure_dir.name}/{path.name}"
-        part = _validate(FigurePart, _load_yaml(path, rel, p), rel, p)
-        if part is not None:
-            if part.view.value != path.name.split(".")[0]:
-                p.append(Problem(rel, "view", f"'{part.view.value}' does not match the file name"))
-                continue
-            parts.setdefault(part.view.value, []).append((rel, part))
     for path in sorted(figure_dir.glob("*.yaml")):
-        if path.name.count(".") > 1:
-            continue
         rel = f"{figure_dir.name}/{path.name}"
         fig = _validate(FigureView, _load_yaml(path, rel, p), rel, p)
         if fig is None:
@@ -93,38 +85,38 @@ def read_atlas(data_dir: Path, figure_dir: Path) -> Atlas:
         if fig.view.value != path.stem:
             p.append(Problem(rel, "view", f"'{fig.view.value}' does not match the file name"))
             continue
-        fig, merge_problems = _merge(fig, parts.get(fig.view.value, []))
-        p.extend(merge_problems)
+        svg_rel = f"{figure_dir.name}/{path.stem}.svg"
         try:
-            cv = compile_view(fig)
-        except FigureError as exc:
-            p.append(Problem(rel, "(figure)", str(exc)))
+            drawing = svgfile.read(figure_dir / f"{path.stem}.svg", svg_rel)
+            outline, lines = None, None
+            if fig.mesh is not None:
+                try:
+                    pr = projection(fig.mesh, fig.width, fig.height)
+                except MeshError as exc:
+                    p.append(Problem(rel, "mesh", str(exc)))
+                    continue
+                outline, lines = pr.outline, pr.lines
+            cv = compile_view(fig, drawing, outline, lines)
+        except (FigureError, svgfile.SvgFigureError) as exc:
+            p.append(Problem(svg_rel, "(figure)", str(exc).removeprefix(f"{svg_rel}")))
             continue
         atlas.views[fig.view.value] = cv
         atlas.figures[fig.view.value] = fig
-        for slug in fig.muscles:
-            if slug not in c.muscles:
-                p.append(Problem(rel, f"muscles.{slug}", "no muscle with this slug in atlas_data/muscles"))
-        for slug in fig.zones:
-            if slug not in c.zones:
-                p.append(Problem(rel, f"zones.{slug}", "no zone with this slug in atlas_data/zones.yaml"))
+        for item in drawing.items.values():
+            if item.layer in ("muscles", "muscles-deep") and not item.id.endswith(".lines"):
+                if item.id not in c.muscles:
+                    p.append(Problem(f"{svg_rel}#{item.id}", item.layer, "no muscle with this slug in atlas_data/muscles"))
+                elif (c.muscles[item.id].depth.value == "deep") != (item.layer == "muscles-deep"):
+                    p.append(Problem(f"{svg_rel}#{item.id}", item.layer,
+                                     f"the muscle is {c.muscles[item.id].depth.value}: move it to the "
+                                     f"'{'muscles-deep' if c.muscles[item.id].depth.value == 'deep' else 'muscles'}' layer"))
+            elif item.layer == "zones" and item.id not in c.zones:
+                p.append(Problem(f"{svg_rel}#{item.id}", "zones", "no zone with this slug in atlas_data/zones.yaml"))
     _check_positions(atlas)
     for slug in c.muscles:
         if not any((slug, "right") in v.muscles for v in atlas.views.values()):
             atlas.warnings.append(Problem(c.muscle_files[slug], "(figure)", "not drawn on any view yet"))
     return atlas
-
-
-def _merge(fig: FigureView, parts: list[tuple[str, FigurePart]]) -> tuple[FigureView, list[Problem]]:
-    problems: list[Problem] = []
-    data = fig.model_dump()
-    for rel, part in parts:
-        for key in ("landmarks", "details", "muscles", "zones"):
-            for name, value in getattr(part, key).items():
-                if name in data[key]:
-                    problems.append(Problem(rel, f"{key}.{name}", "already defined for this view in another file"))
-                data[key][name] = value.model_dump() if hasattr(value, "model_dump") else value
-    return FigureView.model_validate(data), problems
 
 
 def _check_positions(atlas: Atlas) -> None:

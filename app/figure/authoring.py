@@ -11,7 +11,7 @@ from app.loader.build import read_atlas
 from app.maps.fonts import resvg_font_options
 
 
-def draw_view(data_dir: Path, figure_dir: Path, view: str, what: str, landmarks: bool, crop: str | None,
+def draw_view(data_dir: Path, figure_dir: Path, view: str, what: str, crop: str | None,
               scale: float, suffix: str) -> bytes:
     atlas = read_atlas(data_dir, figure_dir)
     fig_problems = [str(p) for p in atlas.problems if p.file.startswith(figure_dir.name) or "outside" in p.message]
@@ -52,12 +52,27 @@ def draw_view(data_dir: Path, figure_dir: Path, view: str, what: str, landmarks:
                 c = m.polygon.representative_point()
                 out.append(f'<text x="{c.x:.1f}" y="{c.y:.1f}" font-size="{fs}" text-anchor="middle" '
                            f'font-family="sans-serif" fill="#400">{slug}</text>')
-    if landmarks:
-        for name, (lx, ly) in fig.landmarks.items():
-            out.append(f'<circle cx="{lx}" cy="{ly}" r=".9" fill="#00f"/><text x="{lx + 1.2}" y="{ly - .5}" '
-                       f'font-size="{fs * .8:.1f}" fill="#00f" font-family="sans-serif">{name}</text>')
     out.append("</svg>")
     svg = "".join(out)
     if suffix == ".svg":
         return svg.encode()
     return bytes(resvg_py.svg_to_bytes(svg_string=svg, **cast(dict[str, Any], resvg_font_options())))
+
+
+def body_svg(figure_dir: Path, view: str) -> str:
+    """The mesh body of one view as a plain SVG in the view's units, for an illustrator to trace under
+    ``svg/<view>.svg`` (Inkscape: File > Import, or link it as an image in a locked layer)."""
+    import yaml
+
+    from app.figure.base import projection
+    from app.figure.compile import polygon_path
+    from app.schemas.figure import FigureView
+
+    fig = FigureView.model_validate(yaml.safe_load((figure_dir / f"{view}.yaml").read_text(encoding="utf-8")))
+    if fig.mesh is None:
+        raise ValueError(f"{view}: this view draws its body in svg/{view}.svg (layer 'body')")
+    pr = projection(fig.mesh, fig.width, fig.height)
+    lines = "".join(f'<path d="M{"L".join(f"{x} {y}" for x, y in ln)}"/>' for ln in pr.lines)
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {fig.width} {fig.height}" width="{fig.width}" '
+            f'height="{fig.height}"><path d="{polygon_path(pr.outline)}" fill="#f6e9dd" stroke="#6d5a4d"/>'
+            f'<g fill="none" stroke="#6d5a4d" stroke-width=".6">{lines}</g></svg>\n')

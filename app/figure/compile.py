@@ -1,0 +1,208 @@
+"""Compile a view (its header in ``svg/<view>.yaml``, its drawings in ``svg/<view>.svg``, its body
+from the mesh) into plain path geometry the loader stores and the renderer draws.
+
+Pure apart from the mesh projection (cached): figure data in, SVG path data and shapely polygons out.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from shapely import make_valid
+from shapely.geometry import LineString, MultiPolygon, Polygon
+from shapely.geometry import Point as ShapelyPoint
+from shapely.geometry.base import BaseGeometry
+from shapely.ops import unary_union
+from svgelements import Matrix
+from svgelements import Path as SvgPath
+
+from app.figure.svgfile import Drawn, SvgFigure, SvgFigureError, frame_points
+from app.schemas.figure import FigureView
+
+Point = tuple[float, float]
+
+
+class FigureError(ValueError):
+    """A shape that cannot be compiled; the message names it as ``file#id``."""
+
+
+@dataclass(frozen=True)
+class Frame:
+    """The origin and insertion lines of a muscle shape: the (u, v) frame of its trigger points."""
+
+    o0: Point
+    o1: Point
+    i0: Point
+    i1: Point
+
+    def at(self, u: float, v: float) -> Point:
+        a = _lerp(self.o0, self.o1, v)
+        b = _lerp(self.i0, self.i1, v)
+        return _lerp(a, b, u)
+
+
+@dataclass(frozen=True)
+class CompiledShape:
+    d: str  # SVG path data
+    polygon: BaseGeometry
+
+
+@dataclass(frozen=True)
+class CompiledMuscle(CompiledShape):
+    frame: Frame
+    fibres: str  # SVG path data of the fibre lines (and any drawn lines), clipped to the shape
+    layer: str = "muscles"
+
+    def place(self, u: float, v: float) -> Point:
+        return self.frame.at(u, v)
+
+
+@dataclass
+class CompiledView:
+    view: str
+    title: str
+    width: float
+    height: float
+    right_on_viewer: str
+    sides: tuple[str, ...]
+    silhouette: CompiledShape
+    details: list[str] = field(default_factory=list)
+    # keyed by (slug, side); side is "right", "left" or "midline" (zones only); in drawing order
+    muscles: dict[tuple[str, str], CompiledMuscle] = field(default_factory=dict)
+    zones: dict[tuple[str, str], CompiledShape] = field(default_factory=dict)
+
+
+def _lerp(a: Point, b: Point, t: float) -> Point:
+    return (a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t)
+
+
+def _fmt(v: float) -> str:
+    s = f"{v:.1f}"
+    return s[:-2] if s.endswith(".0") else s
+
+
+def _pt(p: Point) -> str:
+    return f"{_fmt(p[0])} {_fmt(p[1])}"
+
+
+def polygon_path(geom: BaseGeometry) -> str:
+    """SVG path data for a (multi)polygon, one decimal place."""
+    polys = list(geom.geoms) if isinstance(geom, MultiPolygon) else [geom] if isinstance(geom, Polygon) else []
+    out = []
+    for poly in polys:
+        for ring in [poly.exterior, *poly.interiors]:
+            cs = list(ring.coords)[:-1]
+            if len(cs) >= 3:
+                out.append("M" + "L".join(_pt((x, y)) for x, y in cs) + "Z")
+    return "".join(out)
+
+
+def _mirror(pts: list[Point], midline: float | None) -> list[Point]:
+    return pts if midline is None else [(2 * midline - x, y) for x, y in pts]
+
+
+def _mirror_d(d: str, midline: float) -> str:
+    return str((SvgPath(d) * Matrix(f"matrix(-1 0 0 1 {2 * midline} 0)")).d(relative=False))
+
+
+def _area(item: Drawn, where: str, mirror: float | None) -> BaseGeometry:
+    if not item.rings:
+        raise FigureError(f"{where}: the outline is not closed (end the path with Z)")
+    polys = []
+    for ring in item.rings:
+        poly = Polygon(_mirror(ring, mirror))
+        if not poly.is_valid:
+            raise FigureError(f"{where}: the outline crosses itself")
+        polys.append(poly)
+    return polys[0] if len(polys) == 1 else unary_union(polys)
+
+
+def compile_view(fig: FigureView, drawing: SvgFigure, mesh_outline: BaseGeometry | None = None,
+                 mesh_lines: list[list[Point]] | None = None) -> CompiledView:
+    """Compile one view; raise FigureError naming the file, the id and what is wrong."""
+    rel = drawing.file
+    both = fig.shows == "both" and fig.midline is not None
+    sides: tuple[str, ...] = ("right", "left") if both else ("right",)
+    mid = fig.midline if both else None
+    details: list[str] = []
+    if mesh_outline is not None:
+        body = mesh_outline
+        silhouette = CompiledShape(d=polygon_path(body.simplify(0.15)), polygon=body)
+        details += ["M" + "L".join(_pt(p) for p in line) for line in mesh_lines or []]
+    else:
+        sil = drawing.items.get("silhouette")
+        if sil is None or sil.layer != "body":
+            raise FigureError(f"{rel}#silhouette: a view without the mesh needs the body outline in layer 'body'")
+        body = _area(sil, f"{rel}#silhouette", None)
+        if mid is not None:
+            body = body.union(_area(sil, f"{rel}#silhouette", mid)).buffer(0.01)
+        silhouette = CompiledShape(d=polygon_path(body.simplify(0.05)) if mid is not None else sil.d, polygon=body)
+    cv = CompiledView(view=fig.view.value, title=fig.title, width=fig.width, height=fig.height,
+                      right_on_viewer=fig.right_on_viewer, sides=sides, silhouette=silhouette, details=details)
+    for item in drawing.layer("details"):
+        cv.details.append(item.d)
+        if mid is not None:
+            cv.details.append(_mirror_d(item.d, mid))
+
+    for item in drawing.items.values():
+        if item.layer not in ("muscles", "muscles-deep") or item.id.endswith(".lines"):
+            continue
+        where = f"{rel}#{item.id}"
+        extra = drawing.items.get(f"{item.id}.lines")
+        try:
+            (o0, o1), (i0, i1) = frame_points(item, "origin", rel), frame_points(item, "insertion", rel)
+        except SvgFigureError as exc:
+            raise FigureError(str(exc)) from exc
+        try:
+            count = int(item.attrs.get("data-fibres", "7"))
+        except ValueError:
+            raise FigureError(f"{where}: data-fibres must be a whole number") from None
+        for side in sides:
+            m = mid if side == "left" else None
+            poly = _area(item, where, m)
+            d = item.d if m is None else _mirror_d(item.d, m)
+            if not body.contains(poly):
+                # muscles along the edge of a limb are drawn to the skin line, never past it
+                clipped = make_valid(poly.intersection(body))
+                if clipped.area < 0.5 * poly.area:
+                    raise FigureError(f"{where}: lies mostly outside the body outline")
+                poly, d = clipped, polygon_path(clipped)
+            frame = Frame(*(_mirror([p], m)[0] for p in (o0, o1, i0, i1)))
+            fib = _fibres(frame, poly, count)
+            if extra is not None:
+                fib += "".join("M" + "L".join(_pt(p) for p in _mirror(line, m)) for line in extra.lines + extra.rings)
+            cv.muscles[(item.id, side)] = CompiledMuscle(d=d, polygon=poly, frame=frame, fibres=fib, layer=item.layer)
+
+    for item in drawing.layer("zones"):
+        where = f"{rel}#{item.id}"
+        midline = item.attrs.get("data-midline") == "true"
+        for side in ("midline",) if midline else sides:
+            raw = make_valid(_area(item, where, mid if side == "left" else None))
+            poly = raw.intersection(body)
+            if poly.is_empty or poly.area < 1:
+                raise FigureError(f"{where}: lies outside the body outline")
+            cv.zones[(item.id, side)] = CompiledShape(d=polygon_path(poly), polygon=poly)
+    return cv
+
+
+def _fibres(frame: Frame, poly: BaseGeometry, count: int) -> str:
+    parts = []
+    shrunk = poly.buffer(-0.8)
+    for k in range(1, count + 1):
+        v = k / (count + 1)
+        a, b = frame.at(0, v), frame.at(1, v)
+        # extend a little past both lines so the fibre reaches the clipped outline
+        ext = 0.15
+        a2 = (a[0] - (b[0] - a[0]) * ext, a[1] - (b[1] - a[1]) * ext)
+        b2 = (b[0] + (b[0] - a[0]) * ext, b[1] + (b[1] - a[1]) * ext)
+        seg = LineString([a2, b2]).intersection(shrunk)
+        for line in getattr(seg, "geoms", [seg]):
+            cs = list(getattr(line, "coords", []))
+            if len(cs) >= 2 and math.dist(cs[0], cs[-1]) > 2:
+                parts.append(f"M{_pt(cs[0])}L{_pt(cs[-1])}")
+    return "".join(parts)
+
+
+def inside(poly: BaseGeometry, p: Point, tolerance: float = 0.5) -> bool:
+    return bool(poly.buffer(tolerance).contains(ShapelyPoint(p)))
