@@ -99,13 +99,16 @@ def render(
     what: Annotated[str, typer.Option(help="muscles, zones or both")] = "both",
     crop: Annotated[str | None, typer.Option(help="x,y,w,h of the part to draw")] = None,
     scale: Annotated[float, typer.Option(help="Pixels per unit")] = 2.0,
+    grid: Annotated[bool, typer.Option(help="Overlay a 10-unit coordinate grid")] = False,
+    only: Annotated[str, typer.Option(help="Comma-separated muscle/zone ids to draw alone")] = "",
 ) -> None:
     """Draw one view straight from svg/ (no database): for checking the figure while editing it."""
     from app.figure.authoring import draw_view
 
     settings = Settings()
     try:
-        data = draw_view(settings.data_dir, settings.figure_dir, view, what, crop, scale, out.suffix)
+        data = draw_view(settings.data_dir, settings.figure_dir, view, what, crop, scale, out.suffix, grid,
+                         frozenset(t for t in only.split(",") if t))
     except ValueError as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(1) from None

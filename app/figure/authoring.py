@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, cast
 
@@ -12,7 +13,9 @@ from app.maps.fonts import resvg_font_options
 
 
 def draw_view(data_dir: Path, figure_dir: Path, view: str, what: str, crop: str | None,
-              scale: float, suffix: str) -> bytes:
+              scale: float, suffix: str, grid: bool = False, only: frozenset[str] = frozenset()) -> bytes:
+    """``grid``: a 10-unit grid labelled every 50, to read coordinates off while drawing;
+    ``only``: draw just these muscles and zones (ids), to see one shape against the body."""
     atlas = read_atlas(data_dir, figure_dir)
     fig_problems = [str(p) for p in atlas.problems if p.file.startswith(figure_dir.name) or "outside" in p.message]
     if view not in atlas.views:
@@ -24,6 +27,9 @@ def draw_view(data_dir: Path, figure_dir: Path, view: str, what: str, crop: str 
            f'height="{h * scale:.0f}"><rect x="{x}" y="{y}" width="{w}" height="{h}" fill="#fff"/>',
            f'<path d="{cv.silhouette.d}" fill="#f6e9dd" stroke="#6d5a4d" stroke-width="1"/>']
     out += [f'<path d="{d}" fill="none" stroke="#999" stroke-width=".6"/>' for d in cv.details]
+    if only:
+        cv = replace(cv, muscles={k: v for k, v in cv.muscles.items() if k[0] in only},
+                     zones={k: v for k, v in cv.zones.items() if k[0] in only})
     fs = max(2.5, 6 / scale * 2)
     if what in ("zones", "both"):
         for i, ((slug, side), z) in enumerate(cv.zones.items()):
@@ -52,6 +58,18 @@ def draw_view(data_dir: Path, figure_dir: Path, view: str, what: str, crop: str 
                 c = m.polygon.representative_point()
                 out.append(f'<text x="{c.x:.1f}" y="{c.y:.1f}" font-size="{fs}" text-anchor="middle" '
                            f'font-family="sans-serif" fill="#400">{slug}</text>')
+    if grid:
+        fs_g = max(2.5, 6 / scale * 2)
+        for gx in range(int(x // 10) * 10, int(x + w) + 1, 10):
+            out.append(f'<path d="M{gx} {y}V{y + h}" stroke="#4a7fd0" stroke-opacity="{.45 if gx % 50 == 0 else .15}" '
+                       'stroke-width=".3"/>')
+            if gx % 50 == 0:
+                out.append(f'<text x="{gx + .5}" y="{y + fs_g}" font-size="{fs_g}" fill="#4a7fd0">{gx}</text>')
+        for gy in range(int(y // 10) * 10, int(y + h) + 1, 10):
+            out.append(f'<path d="M{x} {gy}H{x + w}" stroke="#4a7fd0" stroke-opacity="{.45 if gy % 50 == 0 else .15}" '
+                       'stroke-width=".3"/>')
+            if gy % 50 == 0:
+                out.append(f'<text x="{x + .5}" y="{gy - .5}" font-size="{fs_g}" fill="#4a7fd0">{gy}</text>')
     out.append("</svg>")
     svg = "".join(out)
     if suffix == ".svg":
