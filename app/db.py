@@ -128,6 +128,7 @@ class MuscleShapeRow(SQLModel, table=True):
     view: str = Field(foreign_key="view.view")
     side: str
     ordinal: int  # drawing order as authored: later shapes lie on top
+    plate: str  # "superficial" or "deep": the layer of the view's SVG it is drawn in
     d: str
     fibres: str
 

@@ -163,9 +163,10 @@ def views(conn: sqlite3.Connection) -> list[ViewGeometry]:
 
 
 def view_muscles(conn: sqlite3.Connection, view: str) -> list[MuscleDrawing]:
-    sql = ("SELECT s.muscle, s.side, s.d, s.fibres, m.name, m.depth FROM muscle_shape s JOIN muscle m "
+    # the plate is the layer the figure draws it in: a muscle under another on this view is on the deep plate
+    sql = ("SELECT s.muscle, s.side, s.d, s.fibres, m.name, s.plate FROM muscle_shape s JOIN muscle m "
            "ON m.slug = s.muscle WHERE s.view = ? ORDER BY s.ordinal")
-    return [MuscleDrawing(slug=r["muscle"], name=r["name"], side=r["side"], depth=r["depth"], d=r["d"],
+    return [MuscleDrawing(slug=r["muscle"], name=r["name"], side=r["side"], depth=r["plate"], d=r["d"],
                           fibres=r["fibres"], bounds=paths.bounds(r["d"])) for r in conn.execute(sql, (view,))]
 
 

@@ -26,7 +26,7 @@ from app.schemas.content import REGION_ORDER, Laterality, Muscle, Source, View
 from app.schemas.figure import FigureView
 
 # Bump when the database layout or the compiled geometry changes, so old builds are not reused.
-BUILD_FORMAT = "6"
+BUILD_FORMAT = "7"
 VIEW_ORDER = [v.value for v in View]
 
 
@@ -106,10 +106,11 @@ def read_atlas(data_dir: Path, figure_dir: Path) -> Atlas:
             if item.layer in ("muscles", "muscles-deep") and not item.id.endswith(".lines"):
                 if item.id not in c.muscles:
                     p.append(Problem(f"{svg_rel}#{item.id}", item.layer, "no muscle with this slug in atlas_data/muscles"))
-                elif (c.muscles[item.id].depth.value == "deep") != (item.layer == "muscles-deep"):
+                elif c.muscles[item.id].depth.value == "deep" and item.layer != "muscles-deep":
+                    # a deep muscle is never on the surface plate; a superficial one may lie under another
+                    # (rhomboids under trapezius) and then belongs to the deep plate of that view
                     p.append(Problem(f"{svg_rel}#{item.id}", item.layer,
-                                     f"the muscle is {c.muscles[item.id].depth.value}: move it to the "
-                                     f"'{'muscles-deep' if c.muscles[item.id].depth.value == 'deep' else 'muscles'}' layer"))
+                                     "the muscle is deep: move it to the 'muscles-deep' layer"))
             elif item.layer == "zones" and item.id not in c.zones:
                 p.append(Problem(f"{svg_rel}#{item.id}", "zones", "no zone with this slug in atlas_data/zones.yaml"))
     _check_positions(atlas)
@@ -241,7 +242,8 @@ def _insert(s: Session, atlas: Atlas, digest: str) -> None:
                          right_on_viewer=cv.right_on_viewer, sides=list(cv.sides), silhouette=cv.silhouette.d,
                          details=list(cv.details)))
         for i, ((slug, side), ms) in enumerate(cv.muscles.items()):
-            s.add(db.MuscleShapeRow(muscle=slug, view=view, side=side, ordinal=i, d=ms.d, fibres=ms.fibres))
+            s.add(db.MuscleShapeRow(muscle=slug, view=view, side=side, ordinal=i, d=ms.d, fibres=ms.fibres,
+                                    plate="deep" if ms.layer == "muscles-deep" else "superficial"))
         for (slug, side), zs in cv.zones.items():
             # a midline zone drawn on a one-sided view is still the one midline zone
             midline = side == "midline" or not zone_index[slug].sided
