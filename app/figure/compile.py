@@ -123,8 +123,10 @@ def compile_view(fig: FigureView, drawing: SvgFigure, mesh_outline: BaseGeometry
     """Compile one view; raise FigureError naming the file, the id and what is wrong."""
     rel = drawing.file
     both = fig.shows == "both" and fig.midline is not None
-    sides: tuple[str, ...] = ("right", "left") if both else ("right",)
-    mid = fig.midline if both else None
+    sides: tuple[str, ...] = ("right", "left") if both else ("left",) if fig.shows == "left" else ("right",)
+    mid = fig.midline if both or fig.shows == "left" else None
+    if fig.shows == "left" and mid is None:
+        raise FigureError(f"{rel}: a view of the left side is drawn as a mirror image and needs a midline")
     details: list[str] = []
     if mesh_outline is not None:
         body = mesh_outline
@@ -135,13 +137,16 @@ def compile_view(fig: FigureView, drawing: SvgFigure, mesh_outline: BaseGeometry
         if sil is None or sil.layer != "body":
             raise FigureError(f"{rel}#silhouette: a view without the mesh needs the body outline in layer 'body'")
         body = _area(sil, f"{rel}#silhouette", None)
-        if mid is not None:
+        if fig.shows == "left" and mid is not None:
+            body = _area(sil, f"{rel}#silhouette", mid)
+        elif mid is not None:
             body = body.union(_area(sil, f"{rel}#silhouette", mid)).buffer(0.01)
         silhouette = CompiledShape(d=polygon_path(body.simplify(0.05)) if mid is not None else sil.d, polygon=body)
     cv = CompiledView(view=fig.view.value, title=fig.title, width=fig.width, height=fig.height,
                       right_on_viewer=fig.right_on_viewer, sides=sides, silhouette=silhouette, details=details)
     for item in drawing.layer("details"):
-        cv.details.append(item.d)
+        if "right" in sides:
+            cv.details.append(item.d)
         if mid is not None:
             cv.details.append(_mirror_d(item.d, mid))
 
@@ -178,7 +183,7 @@ def compile_view(fig: FigureView, drawing: SvgFigure, mesh_outline: BaseGeometry
         where = f"{rel}#{item.id}"
         midline = item.attrs.get("data-midline") == "true"
         for side in ("midline",) if midline else sides:
-            raw = make_valid(_area(item, where, mid if side == "left" else None))
+            raw = make_valid(_area(item, where, mid if side == "left" or fig.shows == "left" else None))
             poly = raw.intersection(body)
             if poly.is_empty or poly.area < 1:
                 raise FigureError(f"{where}: lies outside the body outline")

@@ -85,9 +85,10 @@ def read_atlas(data_dir: Path, figure_dir: Path) -> Atlas:
         if fig.view.value != path.stem:
             p.append(Problem(rel, "view", f"'{fig.view.value}' does not match the file name"))
             continue
-        svg_rel = f"{figure_dir.name}/{path.stem}.svg"
+        source = fig.drawing.value if fig.drawing else path.stem
+        svg_rel = f"{figure_dir.name}/{source}.svg"
         try:
-            drawing = svgfile.read(figure_dir / f"{path.stem}.svg", svg_rel)
+            drawing = svgfile.read(figure_dir / f"{source}.svg", svg_rel)
             outline, lines = None, None
             if fig.mesh is not None:
                 try:

@@ -51,6 +51,7 @@ class View(StrEnum):
     anterior = "anterior"
     posterior = "posterior"
     lateral = "lateral"
+    lateral_left = "lateral-left"
     head_lateral = "head-lateral"
     hand_palmar = "hand-palmar"
     hand_dorsal = "hand-dorsal"

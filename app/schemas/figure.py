@@ -27,7 +27,10 @@ class FigureView(Strict):
     title: str
     width: float = Field(gt=0)
     height: float = Field(gt=0)
-    midline: float | None = None  # x of the mirror axis; None: one side only is shown
-    shows: Annotated[str, StringConstraints(pattern=r"^(both|right)$")] = "both"
+    midline: float | None = None  # x of the mirror axis (both sides, or a view drawn as a mirror image)
+    # both sides, the right side only, or the left side only (drawn as the mirror image of ``drawing``)
+    shows: Annotated[str, StringConstraints(pattern=r"^(both|right|left)$")] = "both"
+    # the SVG with this view's drawings, when it is another view's (the left lateral mirrors the right)
+    drawing: View | None = None
     right_on_viewer: Annotated[str, StringConstraints(pattern=r"^(left|right)$")]
     mesh: MeshBase | None = None  # None: the body outline is drawn in the SVG's 'body' layer
