@@ -183,7 +183,7 @@ def test_every_panel_states_its_side(client: TestClient) -> None:
         for g in root.iter(f"{NS}g"):
             if "map-panel" in g.get("class", "").split():
                 texts = [t.text or "" for t in g.iter(f"{NS}text")]
-                assert {"R", "L"} <= set(texts) or any(re.search(r"\bright\b", t, re.IGNORECASE) for t in texts), \
+                assert {"R", "L"} <= set(texts) or any(re.search(r"\b(right|left)\b", t, re.IGNORECASE) for t in texts), \
                     (slug, g.get("data-view"), texts)
 
 

@@ -32,7 +32,7 @@ def test_every_view_map_is_valid_and_clickable(client: TestClient) -> None:
         for a in links:
             assert a.get("aria-label") and a.get("href", "").startswith("/muscles/")
         texts = [t.text or "" for t in root.iter(f"{NS}text")]
-        assert "R" in texts or any(re.search(r"\bright\b", t, re.IGNORECASE) for t in texts), view  # side stated
+        assert {"R", "L"} & set(texts) or any(re.search(r"\b(right|left)\b", t, re.IGNORECASE) for t in texts), view
 
 
 def test_every_drawn_muscle_map_is_valid(client: TestClient) -> None:

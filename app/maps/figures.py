@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
+import shapely
 from fastapi import Path
 
 from app import queries
@@ -184,7 +185,7 @@ def _inside(box: Box, crop: Box) -> bool:
     return paths.overlap(box, crop) >= 0.6 * a if a > 0 else crop[0] <= box[0] <= crop[2] and crop[1] <= box[1] <= crop[3]
 
 
-def _crop(c: _Candidate, boxes: Iterable[Box]) -> Box:
+def _crop(c: _Candidate, boxes: Iterable[Box], min_aspect: float = 0.5) -> Box:
     """The part of a view to show: the content plus a margin, at least a region of the body around it,
     snapped to the body's ends, neither a sliver nor a band, never cutting a hand or a foot in two."""
     b = c.geo.body
@@ -208,29 +209,60 @@ def _crop(c: _Candidate, boxes: Iterable[Box]) -> Box:
     y0, y1 = _grow(y0, y1, min_h)
     if c.closeup:  # across a close-up nothing is cut: the back of the head, the edge of the hand
         x0, x1 = whole[0], whole[2]
-    else:  # take in whole a hand, a foot or a head that the pattern reaches and the crop would cut
+    else:  # a hand, a foot or a head the crop would cut: taken in whole, or left out when barely in
         for zb in c.parts:
             share = paths.overlap(zb, (x0, y0, x1, y1)) / max(1e-6, paths.area(zb))
-            if 0 < share < 0.98 and any(paths.overlap(zb, _grown(cb, 0.01 * h)) > 0 for cb in boxes):
+            if not 0 < share < 0.98:
+                continue
+            reached = any(paths.overlap(zb, _grown(cb, 0.01 * h)) > 0 for cb in boxes)
+            if not reached and share < 0.3:
+                x0, y0, x1, y1 = _trim((x0, y0, x1, y1), zb, u, 0.005 * h)
+            if paths.overlap(zb, (x0, y0, x1, y1)) > 0:
                 x0, y0 = min(x0, zb[0] - 0.015 * h), min(y0, zb[1] - 0.015 * h)
                 x1, y1 = max(x1, zb[2] + 0.015 * h), max(y1, zb[3] + 0.015 * h)
-    # snap to the crown, the soles and the body's sides when the crop nearly reaches them
+    # snap to the crown and the soles when the crop nearly reaches them
     if y0 - b[1] < snap_y:
         y0 = whole[1]
     if b[3] - y1 < snap_y:
         y1 = whole[3]
-    if x0 - b[0] < snap_x:
-        x0 = whole[0]
-    if b[2] - x1 < snap_x:
-        x1 = whole[2]
-    # neither a tall sliver nor a flat band
-    if (x1 - x0) < 0.5 * (y1 - y0):
-        x0, x1 = _grow(x0, x1, 0.5 * (y1 - y0))
-    if (y1 - y0) < 0.55 * (x1 - x0):
+    if (y1 - y0) < 0.55 * (x1 - x0):  # not a flat band
         y0, y1 = _grow(y0, y1, 0.55 * (x1 - x0))
-    x0, x1 = _clamp(x0, x1, whole[0], whole[2])
     y0, y1 = _clamp(y0, y1, whole[1], whole[3])
+    # across, the body as wide as it is at these heights: snap to its sides, never beyond them
+    band = _band(c.geo, y0, y1)
+    left, right = band[0] - pad, band[1] + pad
+    if x0 - band[0] < snap_x:
+        x0 = left
+    if band[1] - x1 < snap_x:
+        x1 = right
+    if (x1 - x0) < min_aspect * (y1 - y0):  # not a tall sliver
+        x0, x1 = _grow(x0, x1, min_aspect * (y1 - y0))
+    x0, x1 = _clamp(x0, x1, left, right)
     return (x0, y0, x1, y1)
+
+
+def _trim(crop: Box, part: Box, content: Box, gap: float) -> Box:
+    """The crop pulled back off a part that lies beyond the content on one side (unchanged if none does)."""
+    x0, y0, x1, y1 = crop
+    if part[1] >= content[3]:
+        return (x0, y0, x1, min(y1, part[1] - gap))
+    if part[3] <= content[1]:
+        return (x0, max(y0, part[3] + gap), x1, y1)
+    if part[0] >= content[2]:
+        return (x0, y0, min(x1, part[0] - gap), y1)
+    if part[2] <= content[0]:
+        return (max(x0, part[2] + gap), y0, x1, y1)
+    return crop
+
+
+def _band(geo: ViewGeometry, y0: float, y1: float) -> tuple[float, float]:
+    """How far the body reaches left and right between two heights."""
+    b = geo.body
+    part = paths.geometry(geo.silhouette).intersection(shapely.box(b[0] - 1, y0, b[2] + 1, y1))
+    if part.is_empty:
+        return (b[0], b[2])
+    x0, _, x1, _ = part.bounds
+    return (float(x0), float(x1))
 
 
 def _grown(b: Box, m: float) -> Box:
@@ -414,6 +446,30 @@ def _turns(picks: list[_Pick], zobj: dict[str, queries.Row]) -> set[str]:
     return out
 
 
+def _second_view(only: _Pick, cands: list[_Candidate], weight: dict[str, float]) -> list[_Pick]:
+    """A tall pattern alone on a picture: shown from a second side when another view draws most of its
+    essential zones (the lateral thigh of gluteus minimus); else with more of the body beside it,
+    rather than beside a blank half."""
+    crop = only.crop or only.cand.geo.body
+    if (crop[2] - crop[0]) < 0.75 * (crop[3] - crop[1]):
+        ess = {z for z in only.cand.zones if weight.get(z, 1.0) >= WEIGHT["essential"]}
+        best: tuple[int, _Candidate] | None = None
+        for c in cands:
+            if c is only.cand or c.closeup:
+                continue
+            shown = {z for z in ess if z in c.zones and c.legible(c.zones[z])}
+            if ess and len(shown) * 2 >= len(ess) and (best is None or len(shown) > best[0]):
+                best = (len(shown), c)
+        if best is not None:
+            c = best[1]
+            other = _Pick(cand=c, zones={z for z in only.zones if z in c.zones},
+                          muscle=bool(c.muscles))
+            other.crop = _crop(c, _content_boxes(other))
+            return sorted([only, other], key=lambda p: p.cand.ordinal)
+    only.crop = _crop(only.cand, _content_boxes(only), min_aspect=0.8)
+    return [only]
+
+
 def _panels(picks: list[_Pick], zobj: dict[str, queries.Row], links: bool) -> list[Panel]:
     turned = _turns(picks, zobj)
     panels = []
@@ -444,6 +500,8 @@ def compose(conn: sqlite3.Connection, zones: dict[str, ZoneDrawing], muscle: str
         return []
     w = weight or {z: WEIGHT.get(zd.kind, 1.0) for z, zd in zones.items()}
     picks = _choose(cands, w, want_muscle=any(c.muscles for c in cands), closeups=closeups)
+    if len(picks) == 1 and not picks[0].cand.closeup:
+        picks = _second_view(picks[0], cands, w)
     return _panels(picks, queries.zone_objects(conn), links)
 
 

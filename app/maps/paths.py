@@ -273,14 +273,16 @@ def geometry_d(g: BaseGeometry, rounds: int = 0) -> str:
 def smooth_area(ds: Sequence[str], radius: float) -> str:
     """One smooth outline around several shapes: neighbours merged (no seams), corners rounded.
 
-    A morphological closing (grow by radius, shrink back) fills the hairline gaps between adjacent
-    zones and rounds concave corners; simplifying and cutting corners rounds the convex ones.
+    A morphological closing (grow by radius, shrink back most of the way) fills the hairline gaps
+    between adjacent zones and rounds concave corners; simplifying and cutting corners rounds the
+    convex ones.
     """
     geoms = [geometry(d) for d in ds]
     g = shapely.union_all([x for x in geoms if not x.is_empty])
     if g.is_empty:
         return ""
-    g = g.buffer(radius, quad_segs=4).buffer(-radius, quad_segs=4)
+    # closing, then a little wider than the zones, so neighbours of another kind overlap too
+    g = g.buffer(radius, quad_segs=4).buffer(-0.6 * radius, quad_segs=4)
     g = g.simplify(radius * 0.25)
     return geometry_d(g, rounds=3)
 

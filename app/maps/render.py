@@ -319,10 +319,12 @@ class _Slot:
         return self.fig_w + self.margin_l + self.margin_r
 
 
-def _rows(slots: list[_Slot], max_w: float, max_h: float, head_h: float) -> list[list[_Slot]]:
-    """Split the panels (in order) into rows and scale each row to fill the width, within max_h.
+def _rows(slots: list[_Slot], max_w: float, max_h: float, head_h: float, tall: bool = False) -> list[list[_Slot]]:
+    """Split the panels (in order) into rows, each scaled to fill the width, all within max_h.
 
-    Tries one to three rows and keeps the arrangement that draws the figures largest.
+    Tries one to three rows and keeps the arrangement whose figures take the largest share of a
+    picture of the delivered width; unless tall pictures are wanted, more rows may not make the
+    picture taller than it is wide.
     """
     n = len(slots)
     best: tuple[float, list[list[_Slot]], list[float]] | None = None
@@ -337,7 +339,13 @@ def _rows(slots: list[_Slot], max_w: float, max_h: float, head_h: float) -> list
             if total > max_h:
                 f = (max_h - len(rows) * head_h - GAP * (len(rows) - 1)) / sum(heights)
                 heights = [h * f for h in heights]
-            drawn = sum(h * h * s.aspect for row, h in zip(rows, heights, strict=True) for s in row)
+                total = max_h
+            width = max(sum(h * s.aspect + s.margin_l + s.margin_r for s in row) + GAP * (len(row) - 1)
+                        for row, h in zip(rows, heights, strict=True)) + 2 * PAD
+            width = max(width, 640.0)
+            if nrows > 1 and not tall and total + 150 > 1.15 * width:
+                continue
+            drawn = sum(h * h * s.aspect for row, h in zip(rows, heights, strict=True) for s in row) / width ** 2
             if best is None or drawn > best[0] * 1.08:  # a further row must earn its place
                 best = (drawn, rows, heights)
     assert best is not None
@@ -603,7 +611,6 @@ def _marks(ctx: _Ctx, g: Group, slot: _Slot, f: Affine, head_h: float) -> None:
 def _chart(ctx: _Ctx, g: Group, slot: _Slot, f: Affine, plate: str | None, head_h: float) -> None:
     """Name every right-side muscle of the plate in the margins, with a leader line to its shape."""
     dwg, t = ctx.dwg, ctx.t
-    geo = slot.panel.geometry
     ms = [m for m in slot.panel.muscles if m.side == "right" and m.href]
     if plate == "superficial" or (plate is None and not ctx.opts.deep):
         ms = [m for m in ms if m.depth != "deep"]
@@ -649,7 +656,6 @@ def _chart(ctx: _Ctx, g: Group, slot: _Slot, f: Affine, plate: str | None, head_
             cg.add(dwg.path(d=d, class_="leader"))
             cg.add(dwg.circle(center=(ax, ay), r=1.8, class_="anchor"))
             cg.add(dwg.text(m.name, insert=(tx, ly), text_anchor=anchor, class_="mname"))
-    del geo
     g.add(cg)
 
 
@@ -708,7 +714,7 @@ def _panel(ctx: _Ctx, slot: _Slot, pid: str, head_h: float, plate: str | None) -
     return g
 
 
-def _legend_items(ctx: _Ctx, panels: Sequence[Panel]) -> list[tuple[str, str]]:
+def _legend_items(opts: Options, panels: Sequence[Panel]) -> list[tuple[str, str]]:
     zones = [z for p in panels for z in p.zones]
     items: list[tuple[str, str]] = []
     if any(p.marks for p in panels):
@@ -722,10 +728,10 @@ def _legend_items(ctx: _Ctx, panels: Sequence[Panel]) -> list[tuple[str, str]]:
         items.append(("sel", "Selected area"))
     if "heat" in kinds:
         items.append(("text", "Muscles referring there:"))
-        for lo, hi, level in heat_bins(ctx.opts.heat_max or max(z.level for z in zones)):
+        for lo, hi, level in heat_bins(opts.heat_max or max(z.level for z in zones)):
             n = f"{lo}" if lo == hi else f"{lo}–{hi}"
             items.append((f"heat{level}", f"{n} muscle{'' if hi == 1 else 's'}"))
-    for extra in ctx.opts.extra_legend:
+    for extra in opts.extra_legend:
         items.append(("text", extra))
     keyed: dict[str, str] = {}
     for p in panels:
@@ -758,7 +764,7 @@ def _legend(ctx: _Ctx, items: list[tuple[str, str]], x0: float, y0: float, room:
     size = LEGEND * t
     sw = size * 1.1  # swatch size
     line_h = size * 1.75
-    g = dwg.g(id="legend", class_="legend")
+    g = dwg.g(id=f"{ctx.map_id}-legend", class_="legend")
     x, y = x0, y0
     for kind, label in items:
         has_swatch = kind not in ("text", "key")
@@ -786,6 +792,27 @@ def _legend(ctx: _Ctx, items: list[tuple[str, str]], x0: float, y0: float, room:
     return g, (y - y0) + line_h
 
 
+def _slots(panels: Sequence[Panel], opts: Options, t: float) -> list[_Slot]:
+    """One slot per panel: its crop (the whole figure when none) and the teaching chart's label column."""
+    slots = []
+    for p in panels:
+        b = p.geometry.body
+        pad = 0.02 * max(b[2] - b[0], b[3] - b[1])
+        slot = _Slot(p, p.crop or (b[0] - pad, b[1] - pad, b[2] + pad, b[3] + pad))
+        if p.chart and opts.labels:
+            names = [m.name for m in p.muscles if m.side == "right"]
+            col = max((text_width(n, CHART * t) for n in names), default=0.0) + 24
+            if len(p.geometry.sides) == 2:  # the right side's margin only
+                if p.geometry.right_on_viewer == "left":
+                    slot.margin_l = col
+                else:
+                    slot.margin_r = col
+            else:
+                slot.margin_l = slot.margin_r = col
+        slots.append(slot)
+    return slots
+
+
 def render(
     panels: Sequence[Panel],
     title: str,
@@ -796,96 +823,70 @@ def render(
     attribution: str = ATTRIBUTION,
     debug: bool = False,
 ) -> str:
-    """Lay panels out in rows under a title, with an optional legend and the attribution line."""
+    """Lay panels out in rows under a title, with an optional legend and the attribution line.
+
+    Whole figures (view maps) may be tall; composed maps stay within a slide's proportions, on a
+    canvas no wider than their panels (and the legend beside them, when it fits there).
+    """
     c = SCHEMES[opts.scheme]
     # text keeps at least MIN_PX pixels when a narrower picture is asked for
     t = min(2.2, max(1.0, MIN_PX / (LEGEND * (opts.width or CANVAS_W) / CANVAS_W)))
     plate = opts.plate if opts.plate in PLATES else None
     if not opts.deep and plate is None:
         plate = "superficial"
-    whole = all(p.crop is None for p in panels)  # whole figures (the view maps): tall pictures are fine
-    slots = []
-    for p in panels:
-        b = p.geometry.body
-        pad = 0.02 * max(b[2] - b[0], b[3] - b[1])
-        crop = p.crop or (b[0] - pad, b[1] - pad, b[2] + pad, b[3] + pad)
-        slot = _Slot(p, crop)
-        if p.chart and opts.labels:
-            names = [m.name for m in p.muscles if m.side == "right"]
-            col = max((text_width(n, CHART * t) for n in names), default=0.0) + 24
-            if len(p.geometry.sides) == 2:
-                if p.geometry.right_on_viewer == "left":
-                    slot.margin_l = col
-                else:
-                    slot.margin_r = col
-            else:
-                slot.margin_l = slot.margin_r = col
-        slots.append(slot)
+    whole = all(p.crop is None for p in panels)
+    slots = _slots(panels, opts, t)
     head_h = HEAD * t * 1.25 + (SUB * t * 1.35 if any(p.subheading or p.compass for p in panels) else 0) + 8
-    title_lines = _wrap(title, TITLE * t, CANVAS_W - 2 * PAD, "bold")
-    top = PAD + TITLE * t * 1.25 * len(title_lines) + 8
-    ctx_probe = _Ctx(svgwrite.Drawing(), opts, c, t, map_id)
-    items = _legend_items(ctx_probe, panels) if opts.legend else []
-    max_h = (1500.0 if whole else 860.0) * (1 if len(panels) > 1 or whole else 1.0)
-    rows = _rows(slots, CANVAS_W - 2 * PAD, max_h, head_h)
+    items = _legend_items(opts, panels) if opts.legend else []
+    rows = _rows(slots, CANVAS_W - 2 * PAD, 1500.0 if whole else 860.0, head_h, tall=whole)
     content_w = max(sum(s.width for s in row) + GAP * (len(row) - 1) for row in rows)
     content_h = sum(head_h + max(s.fig_h for s in row) for row in rows) + GAP * (len(rows) - 1)
-    # a narrow figure gets a narrower canvas (never a blank half), with the legend beside it when it fits
     legend_col = 330.0
-    beside = bool(items) and len(rows) == 1 and content_w + legend_col + GAP <= CANVAS_W - 2 * PAD and not whole
-    if whole:
-        total_w = content_w + 2 * PAD
-    else:
-        total_w = min(CANVAS_W, max(content_w + (legend_col + GAP if beside else 0) + 2 * PAD, 640.0))
+    beside = bool(items) and not whole and len(rows) == 1 and content_w + legend_col + GAP <= CANVAS_W - 2 * PAD
+    side_w = legend_col + GAP if beside else 0.0
+    total_w = content_w + 2 * PAD if whole else min(CANVAS_W, max(content_w + side_w + 2 * PAD, 640.0))
     title_lines = _wrap(title, TITLE * t, total_w - 2 * PAD, "bold")
     top = PAD + TITLE * t * 1.25 * len(title_lines) + 10
+
     dwg = svgwrite.Drawing(size=("100%", "100%"), debug=debug, profile="full", id=map_id)
     ctx = _Ctx(dwg, opts, c, t, map_id, single=len(panels) == 1 and whole)
-    root_cls = "atlas-map" + (f" plate-{plate}" if plate else "") + (" subject" if not plate else "")
-    dwg.attribs["class"] = root_cls
+    dwg.attribs["class"] = "atlas-map " + (f"plate-{plate}" if plate else "subject")
     dwg.attribs["aria-labelledby"] = f"{map_id}-title {map_id}-desc"
     dwg.defs.add(dwg.style(_style(c, t)))
     _defs(dwg, c, opts.scheme)
-    # rows, centred
     y = top
-    panel_groups = []
-    for row in rows:
+    for row in rows:  # each row centred in the room the legend leaves
         row_w = sum(s.width for s in row) + GAP * (len(row) - 1)
-        avail = total_w - 2 * PAD - (legend_col + GAP if beside else 0)
-        x = PAD + max(0.0, (avail - row_w) / 2)
+        x = PAD + max(0.0, (total_w - 2 * PAD - side_w - row_w) / 2)
         for s in row:
             s.x, s.y = x, y
             x += s.width + GAP
         y += head_h + max(s.fig_h for s in row) + GAP
-    body_bottom = top + content_h
-    legend_g = None
-    legend_h = 0.0
-    if items:
-        if beside:
-            lx = total_w - PAD - legend_col
-            legend_g, legend_h = _legend(ctx, items, lx, top + head_h, legend_col, column=True)
-            body_bottom = max(body_bottom, top + head_h + legend_h)
-        else:
-            legend_g, legend_h = _legend(ctx, items, PAD, body_bottom + 10, total_w - 2 * PAD)
-            body_bottom += 10 + legend_h
-    line = f"{attribution} · {opts.source_url}" if opts.source_url else attribution
-    total_h = body_bottom + ATTR * t * 1.6 + PAD * 0.6
+    bottom = top + content_h
+    legend = None
+    if items and beside:
+        legend, legend_h = _legend(ctx, items, total_w - PAD - legend_col, top + head_h, legend_col, column=True)
+        bottom = max(bottom, top + head_h + legend_h)
+    elif items:
+        legend, legend_h = _legend(ctx, items, PAD, bottom + 10, total_w - 2 * PAD)
+        bottom += 10 + legend_h
+    total_h = bottom + ATTR * t * 1.6 + PAD * 0.6
     dwg.attribs["viewBox"] = f"0 0 {_fmt(total_w)} {_fmt(total_h)}"
     if opts.width:
         dwg.attribs["width"], dwg.attribs["height"] = opts.width, round(opts.width * total_h / total_w)
     else:
         del dwg.attribs["width"], dwg.attribs["height"]
+
     dwg.add(dwg.rect(insert=(0, 0), size=(total_w, total_h), fill="#ffffff"))
     for k, ln in enumerate(title_lines):
         ttl = dwg.text(ln, insert=(PAD, PAD + TITLE * t * (0.95 + 1.25 * k)), class_="ttl")
         _fit(ttl, text_width(ln, TITLE * t, "bold"), total_w - 2 * PAD)
         dwg.add(ttl)
     for i, s in enumerate(slots):
-        panel_groups.append(_panel(ctx, s, f"{map_id}-{s.panel.geometry.view}-{i}", head_h, plate))
-    for pg in panel_groups:
-        dwg.add(pg)
-    if legend_g is not None:
-        dwg.add(legend_g)
+        dwg.add(_panel(ctx, s, f"{map_id}-{s.panel.geometry.view}-{i}", head_h, plate))
+    if legend is not None:
+        dwg.add(legend)
+    line = f"{attribution} · {opts.source_url}" if opts.source_url else attribution
     attr = dwg.text(line, insert=(total_w - PAD * 0.6, total_h - PAD * 0.6), text_anchor="end", class_="attr")
     _fit(attr, text_width(line, ATTR * t), total_w - PAD * 1.2)
     dwg.add(attr)
