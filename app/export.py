@@ -8,10 +8,13 @@ counterparts: the zone pages answer "which muscles refer here" one zone at a tim
 
 from __future__ import annotations
 
+import os
 import posixpath
 import re
 from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from functools import partial
+from multiprocessing import get_context
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -65,19 +68,40 @@ def rewrite(html: str, this_file: str) -> tuple[str, list[str]]:
     return _LINK.sub(sub, html), found
 
 
-def export(out: Path, settings: Settings, progress: Callable[[int, int], None] | None = None) -> int:
+# images and handouts carry no links and cost most of the time: they are rendered in worker processes
+HEAVY = (".png", ".pdf")
+_worker: TestClient | None = None
+
+
+def _start_worker(settings: Settings) -> None:
+    global _worker
+    _worker = TestClient(create_app(settings))
+
+
+def _fetch(url: str) -> tuple[str, int, bytes]:
+    assert _worker is not None
+    r = _worker.get(url, headers={"x-atlas-export": "1"})
+    return url, r.status_code, r.content
+
+
+def export(out: Path, settings: Settings, progress: Callable[[int, int], None] | None = None,
+           jobs: int | None = None) -> int:
     """Write every page, map, image and JSON reachable from the seeds; returns the number of files."""
     settings = settings.model_copy(update={"cache": False, "base_url": settings.base_url})
     app = create_app(settings)
     out.mkdir(parents=True, exist_ok=True)
     queue = list(dict.fromkeys(SEEDS + _static_files(settings)))
     seen = set(queue)
+    heavy: list[str] = []
     written = 0
     with TestClient(app) as client:
         while queue:
             url = queue.pop(0)
             target = file_for(url)
             if target is None:
+                continue
+            if target.endswith(HEAVY):
+                heavy.append(url)
                 continue
             r = client.get(url, headers={"accept": "text/html", "x-atlas-export": "1"})
             if r.status_code != 200:
@@ -90,17 +114,32 @@ def export(out: Path, settings: Settings, progress: Callable[[int, int], None] |
                 body = text.encode()
             elif ctype.startswith("text/css"):
                 body = _CSS_URL.sub(partial(_css_url, target), r.text).encode()
-            dest = out / target
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            dest.write_bytes(body)
+            _write(out, target, body)
             written += 1
             for link in links:
                 if link not in seen:
                     seen.add(link)
                     queue.append(link)
             if progress:
-                progress(written, written + len(queue))
+                progress(written, written + len(queue) + len(heavy))
+    total = written + len(heavy)
+    workers = max(1, jobs or os.cpu_count() or 1)
+    with ProcessPoolExecutor(workers, mp_context=get_context("spawn"), initializer=_start_worker,
+                             initargs=(settings,)) as pool:
+        for url, status, body in pool.map(_fetch, heavy, chunksize=8):
+            if status != 200:
+                raise RuntimeError(f"{url}: {status}")
+            _write(out, str(file_for(url)), body)
+            written += 1
+            if progress:
+                progress(written, total)
     return written
+
+
+def _write(out: Path, target: str, body: bytes) -> None:
+    dest = out / target
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    dest.write_bytes(body)
 
 
 def _css_url(target: str, m: re.Match[str]) -> str:

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 from enum import IntEnum, StrEnum
-from typing import Annotated, Any, cast
+from typing import Annotated
 
-import resvg_py
 from fastapi import APIRouter, HTTPException, Query
 from fastapi.responses import Response
 
 from app import contexts, queries
-from app.maps import figures
+from app.maps import figures, raster
 from app.maps.figures import Plate, Scheme
-from app.maps.fonts import resvg_font_options
 from app.maps.render import Options
 from app.routes.deps import AtlasDep
 from app.schemas.content import View
@@ -64,9 +62,8 @@ def _image(svg: str | None, fmt: str, what: str, width: Width | None) -> Respons
     if svg is None:
         raise HTTPException(404, f"no {what}")
     if fmt == "png":
-        png = resvg_py.svg_to_bytes(svg_string=svg, width=int(width or Width.w1200), background="#ffffff",
-                                   **cast(dict[str, Any], resvg_font_options()))
-        return Response(bytes(png), media_type="image/png", headers={"Cache-Control": IMAGE_CACHE})
+        return Response(raster.png(svg, int(width or Width.w1200)), media_type="image/png",
+                        headers={"Cache-Control": IMAGE_CACHE})
     return Response(svg, media_type=SVG, headers={"Cache-Control": IMAGE_CACHE})
 
 

@@ -6,18 +6,16 @@ import csv
 import io
 import json
 from datetime import datetime
-from typing import Annotated, Any, cast
+from typing import Annotated, Any
 from urllib.parse import urlparse
 
-import resvg_py
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 
 from app import contexts, queries
 from app.atlas import Atlas
 from app.handout import handout
-from app.maps import figures
-from app.maps.fonts import resvg_font_options
+from app.maps import figures, raster
 from app.maps.render import Options
 from app.routes.deps import AtlasDep
 from app.routes.pages import render
@@ -44,9 +42,7 @@ def muscle_pdf(slug: str, atlas: AtlasDep) -> Response:
         svg = figures.muscle_map(atlas.conn, slug, Options(width=1200, source_url=source)) if m else None
     if m is None or svg is None:
         raise HTTPException(404, f"no muscle '{slug}'")
-    png = bytes(resvg_py.svg_to_bytes(svg_string=svg, width=1200, background="#ffffff",
-                                      **cast(dict[str, Any], resvg_font_options())))
-    pdf = handout(m, png, source, _built_at(atlas))
+    pdf = handout(m, raster.png(svg, 1200), source, _built_at(atlas))
     return Response(pdf, media_type="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="{slug}.pdf"', "Cache-Control": "public, max-age=86400"})
 
