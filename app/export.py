@@ -36,6 +36,9 @@ def file_for(url: str) -> str | None:
     path = unquote(parts.path)
     if parts.query:
         stem, ext = posixpath.splitext(path)
+        if path == "/":
+            # the home page's plates and close-ups are a handful of fixed states: each is a file
+            return f"index__{re.sub(r'[^A-Za-z0-9]+', '-', parts.query).strip('-')}.html"
         if not ext:
             return None  # a page that needs the server: a lookup selection or a search
         return f"{stem.lstrip('/')}__{re.sub(r'[^A-Za-z0-9]+', '-', parts.query).strip('-')}{ext}"
