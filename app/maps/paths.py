@@ -283,8 +283,8 @@ def smooth_area(ds: Sequence[str], radius: float) -> str:
         return ""
     # closing, then a little wider than the zones, so neighbours of another kind overlap too
     g = g.buffer(radius, quad_segs=4).buffer(-0.6 * radius, quad_segs=4)
-    g = g.simplify(radius * 0.25)
-    return geometry_d(g, rounds=3)
+    g = g.simplify(radius * 0.4)
+    return geometry_d(g, rounds=2)
 
 
 def smooth(d: str, radius: float) -> str:

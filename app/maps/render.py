@@ -548,9 +548,9 @@ def _muscles(ctx: _Ctx, g: Group, slot: _Slot, f: Affine, plate: str | None) -> 
     ms = [m for m in slot.panel.muscles if paths.overlap(f.box(m.box), rect) > 0]
     if plate == "superficial" or (plate is None and not opts.deep):
         ms = [m for m in ms if m.depth != "deep"]
-    # deep muscles first, so superficial ones lie over them and catch clicks where they overlap;
-    # on the deep plate the superficial layer is only a faint outline over the deep one
-    ms.sort(key=lambda m: (m.depth == "deep") == (plate == "deep"))
+    # deep muscles first, so superficial ones lie over them and catch clicks where they overlap (on
+    # the deep plate the superficial layer stays on top as a faint outline that catches nothing)
+    ms = _unburied(sorted(ms, key=lambda m: m.depth != "deep"))
     for m in ms:
         ghost = plate == "deep" and m.depth != "deep"
         cls = f"m {m.depth}" + (" ghost" if ghost else "")
@@ -570,6 +570,23 @@ def _muscles(ctx: _Ctx, g: Group, slot: _Slot, f: Affine, plate: str | None) -> 
         if opts.fibres and m.fibres and not ghost:
             holder.add(dwg.path(d=paths.transform(m.fibres, f), class_="fib"))
         g.add(holder)
+
+
+def _unburied(ms: list[MuscleDrawing]) -> list[MuscleDrawing]:
+    """The drawing order, except that a muscle lying wholly under a later one of its layer is lifted
+    above it: every muscle keeps some area a pointer can reach."""
+    out = list(ms)
+    for m in ms:
+        i = out.index(m)
+        covers = [k for k in range(i + 1, len(out)) if out[k].depth == m.depth and _inside_box(m.box, out[k].box)
+                  and paths.geometry(out[k].d).buffer(0.5).contains(paths.geometry(m.d))]
+        if covers:
+            out.insert(covers[-1], out.pop(i))
+    return out
+
+
+def _inside_box(a: Box, b: Box) -> bool:
+    return b[0] <= a[0] and b[1] <= a[1] and a[2] <= b[2] and a[3] <= b[3]
 
 
 def _marks(ctx: _Ctx, g: Group, slot: _Slot, f: Affine, head_h: float) -> None:
