@@ -751,7 +751,7 @@ def _legend_items(opts: Options, panels: Sequence[Panel]) -> list[tuple[str, str
     for extra in opts.extra_legend:
         items.append(("text", extra))
     keyed: dict[str, str] = {}
-    for p in panels:
+    for p in panels if opts.labels else ():  # the key spells out the labels printed beside the X
         for m in p.marks:
             name = _key_name(m)
             if name:
