@@ -309,3 +309,23 @@ def test_paths_parse_bound_and_move() -> None:
     assert paths.bounds(paths.transform(d, paths.Affine.fit(paths.bounds(d), (0, 0), 1))) == (0, 0, 14, 10)
     area = paths.smooth_area(["M0 0L10 0L10 10L0 10Z", "M10.4 0L20 0L20 10L10.4 10Z"], 1.0)
     assert area.count("M") == 1  # two neighbours with a hairline between them: one outline
+
+
+def test_a_turned_panel_turns_its_marks_with_it() -> None:
+    from app.maps.render import Options, Panel, TriggerPointMark, ViewGeometry, ZoneDrawing, render
+
+    geo = ViewGeometry(view="hand-test", title="Right hand", width=100, height=100, right_on_viewer="left",
+                       sides=("right",), silhouette="M0 0L100 0L100 100L0 100Z")
+    zone = ZoneDrawing(slug="right-thumb", name="Thumb", d="M0 0L20 0L20 20L0 20Z", kind="essential")
+    svg = {}
+    for turned in (False, True):
+        panel = Panel(geometry=geo, zones=[zone], marks=[TriggerPointMark(x=10, y=10, label="TP1")],
+                      crop=(0, 0, 100, 100), turned=turned)
+        svg[turned] = ET.fromstring(render([panel, panel], "t", "d", Options(width=1200)))
+    for turned, root in svg.items():
+        (clip,) = [r for c in root.iter(f"{NS}clipPath") if c.get("id", "").endswith("-0-crop") for r in c.iter(f"{NS}rect")]
+        x0, w = float(clip.get("x", "0")), float(clip.get("width", "0"))
+        cx, _ = _crosses(root)[0]
+        zone_box = paths.bounds(next(e for e in root.iter() if e.get("data-zone")).get("d", ""))
+        near_left = cx < x0 + w / 2 and zone_box[0] < x0 + w / 2
+        assert near_left != turned  # the mark and the zone it sits in move together
