@@ -219,6 +219,10 @@ def _style(c: dict[str, str], t: float) -> str:
         f"stroke-dasharray:3 3;stroke-width:.8}}"
         f".plate-deep .m.superficial .fib,.m.ghost .fib{{display:none}}"
         f".plate-deep .m.deep path.shape{{fill-opacity:.6;stroke-dasharray:none}}"
+        # on a plate the muscles are painted opaque in their stacking order, so a muscle lying under
+        # another is hidden by it, as in an ecorche, instead of showing through as a collage
+        f".plate-all .m.superficial path.shape,.plate-superficial .m.superficial path.shape,"
+        f".plate-deep .m.deep path.shape{{fill-opacity:1}}"
         f"a.m:hover path.shape,a.m:focus path.shape,a.m.current path.shape{{fill:{c['hi']};fill-opacity:.6;"
         f"stroke:{c['hi']};stroke-width:1.6}}"
         f"a.m:focus{{outline:none}}a.m:focus path.shape{{stroke-width:2.6}}"
