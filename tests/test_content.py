@@ -67,7 +67,7 @@ def test_every_zone_of_a_pattern_is_drawn_where_the_pattern_shows(atlas: Atlas) 
 def test_left_and_right_are_consistent(atlas: Atlas) -> None:
     for name, view in atlas.views.items():
         for (slug, side), shape in view.muscles.items():
-            if side == "left":
+            if side == "left" and (slug, "right") in view.muscles:
                 right = view.muscles[(slug, "right")].polygon
                 mid = atlas.figures[name].midline
                 assert mid is not None
@@ -79,3 +79,24 @@ def test_left_and_right_are_consistent(atlas: Atlas) -> None:
         for (slug, side), m in view.muscles.items():
             assert m.polygon.is_valid, (name, slug)
             assert body.buffer(2).contains(m.polygon), f"{name}: {slug} ({side}) crosses the body outline"
+
+
+def test_the_left_lateral_view_mirrors_the_right_one_point_for_point(atlas: Atlas) -> None:
+    """The left lateral view is the right lateral drawing mirrored: shapes and trigger points alike."""
+    from app.loader.build import _at
+
+    right, left = atlas.views["lateral"], atlas.views["lateral-left"]
+    mid = atlas.figures["lateral-left"].midline
+    assert mid is not None and left.sides == ("left",)
+    checked = 0
+    for slug, m in atlas.content.muscles.items():
+        r, lft = right.muscles.get((slug, "right")), left.muscles.get((slug, "left"))
+        assert (r is None) == (lft is None), slug
+        if r is None or lft is None:
+            continue
+        for tp in m.trigger_points:
+            xr, yr = r.place(*_at(tp, "lateral", atlas))
+            xl, yl = lft.place(*_at(tp, "lateral-left", atlas))
+            assert abs((2 * mid - xr) - xl) < 0.5 and abs(yr - yl) < 0.5, (slug, tp.label)
+            checked += 1
+    assert checked > 50

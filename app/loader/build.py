@@ -22,7 +22,7 @@ from app.figure.compile import CompiledView, FigureError, compile_view
 from app.figure.mesh import ORIGIN as FIGURE_ORIGIN
 from app.figure.mesh import MeshError
 from app.loader.read import Content, Problem, _load_yaml, _validate, read_content
-from app.schemas.content import REGION_ORDER, Laterality, Muscle, Source, View
+from app.schemas.content import REGION_ORDER, Laterality, Muscle, Source, TriggerPoint, View
 from app.schemas.figure import FigureView
 
 # Bump when the database layout or the compiled geometry changes, so old builds are not reused.
@@ -121,18 +121,30 @@ def read_atlas(data_dir: Path, figure_dir: Path) -> Atlas:
     return atlas
 
 
+def _at(tp: TriggerPoint, view: str, atlas: Atlas) -> tuple[float, float]:
+    """Where a trigger point sits in its muscle's frame on a view: its own entry, else the entry of the
+    view whose drawing this one mirrors (the left lateral is the right lateral's), else ``at``."""
+    fig = atlas.figures[view]
+    for key in (View(view), fig.drawing):
+        if key is not None and key in tp.at_views:
+            u, v = tp.at_views[key]
+            return u, v
+    return tp.at[0], tp.at[1]
+
+
 def _check_positions(atlas: Atlas) -> None:
     for slug, muscle in atlas.content.muscles.items():
         f = atlas.content.muscle_files[slug]
         for i, tp in enumerate(muscle.trigger_points):
             for view, cv in atlas.views.items():
-                shape = cv.muscles.get((slug, "right"))
+                side = cv.sides[0]  # right, or left on a view of the left side
+                shape = cv.muscles.get((slug, side))
                 if shape is None:
                     if View(view) in tp.at_views:
                         atlas.problems.append(Problem(f, f"trigger_points[{i}].at_views.{view}",
                                                       "the muscle is not drawn on this view"))
                     continue
-                u, v = tp.at_views.get(View(view), tp.at)
+                u, v = _at(tp, view, atlas)
                 x, y = shape.place(u, v)
                 if not shape.polygon.buffer(0.5).contains(ShapelyPoint(x, y)):
                     atlas.problems.append(Problem(
@@ -228,7 +240,7 @@ def _insert(s: Session, atlas: Atlas, digest: str) -> None:
                 for view, cv in atlas.views.items():
                     shape = cv.muscles.get((m.slug, side))
                     if shape is not None:
-                        x, y = shape.place(*tp.at_views.get(View(view), tp.at))
+                        x, y = shape.place(*_at(tp, view, atlas))
                         s.add(db.TriggerPointPositionRow(tp=tp_id, view=view, side=side, x=round(x, 1),
                                                          y=round(y, 1)))
         for link in m.conditions:
