@@ -17,7 +17,7 @@ from shapely.ops import unary_union
 from svgelements import Matrix
 from svgelements import Path as SvgPath
 
-from app.figure.svgfile import Drawn, SvgFigure, SvgFigureError, frame_points
+from app.figure.svgfile import Drawn, SvgFigure, SvgFigureError, frame_points, path_data
 from app.schemas.figure import FigureView
 
 Point = tuple[float, float]
@@ -103,7 +103,7 @@ def _mirror(pts: list[Point], midline: float | None) -> list[Point]:
 
 
 def _mirror_d(d: str, midline: float) -> str:
-    return str((SvgPath(d) * Matrix(f"matrix(-1 0 0 1 {2 * midline} 0)")).d(relative=False))
+    return path_data(SvgPath(d) * Matrix(f"matrix(-1 0 0 1 {2 * midline} 0)"))
 
 
 def _area(item: Drawn, where: str, mirror: float | None) -> BaseGeometry:

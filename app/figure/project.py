@@ -109,12 +109,34 @@ def project(mesh: Mesh, camera: str, at: Placement, *, px: float = 3.0, keep: Ar
     tol = 0.012 * at.scale
     depth = np.where(hit >= 0, depth_at(np.maximum(hit, 0), pts[..., 0], pts[..., 1]), -np.inf)
     visible = ((hit < 0) | (pts[..., 2] >= depth - tol)).sum(axis=1) >= 2
-    lines = _chains(edges[visible], pv)
+    lines = [_chaikin(ln, closed=False) for ln in _chains(edges[visible], pv)]
+    outline = _smooth(outline)
     joints = {}
     for name, p in mesh.joints.items():
         q = _to_view(cam(p[None]), at)[0]
         joints[name] = (round(float(q[0]), 2), round(float(q[1]), 2))
     return Projection(outline=outline, lines=lines, joints=joints)
+
+
+def _chaikin(pts: list[tuple[float, float]], closed: bool, rounds: int = 2) -> list[tuple[float, float]]:
+    """Corner cutting: the mesh's facets read as a polygon at close-up scale; an artist's line is smooth."""
+    for _ in range(rounds):
+        if len(pts) < 3:
+            return pts
+        seq = pts + [pts[0]] if closed else pts
+        out = [] if closed else [pts[0]]
+        for (x0, y0), (x1, y1) in zip(seq, seq[1:], strict=False):
+            out += [(0.75 * x0 + 0.25 * x1, 0.75 * y0 + 0.25 * y1), (0.25 * x0 + 0.75 * x1, 0.25 * y0 + 0.75 * y1)]
+        if not closed:
+            out.append(pts[-1])
+        pts = out
+    return [(round(x, 2), round(y, 2)) for x, y in pts]
+
+
+def _smooth(g: BaseGeometry) -> BaseGeometry:
+    parts = [Polygon(_chaikin(list(p.exterior.coords)[:-1], closed=True)) for p in getattr(g, "geoms", [g])]
+    parts = [p if p.is_valid else p.buffer(0) for p in parts]
+    return parts[0] if len(parts) == 1 else MultiPolygon(parts)
 
 
 def _largest_parts(g: BaseGeometry) -> BaseGeometry:

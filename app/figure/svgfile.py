@@ -23,7 +23,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from svgelements import Close, CubicBezier, Line, Matrix, Move, QuadraticBezier
+from svgelements import Arc, Close, CubicBezier, Line, Matrix, Move, QuadraticBezier
 from svgelements import Path as SvgPath
 
 Point = tuple[float, float]
@@ -82,6 +82,33 @@ def _sample(path: SvgPath) -> tuple[list[list[Point]], list[list[Point]]]:
     return rings, lines
 
 
+def _n(v: float) -> str:
+    s = f"{v:.1f}"
+    return s[:-2] if s.endswith(".0") else s
+
+
+def path_data(path: SvgPath) -> str:
+    """Compact absolute path data (M, L, C, Q, Z; arcs as curves) whatever Inkscape wrote."""
+    out: list[str] = []
+    for seg in path.segments():
+        if isinstance(seg, Move):
+            out.append(f"M{_n(seg.end.x)} {_n(seg.end.y)}")
+        elif isinstance(seg, Close):
+            out.append("Z")
+        elif isinstance(seg, Line):
+            out.append(f"L{_n(seg.end.x)} {_n(seg.end.y)}")
+        elif isinstance(seg, CubicBezier):
+            out.append(f"C{_n(seg.control1.x)} {_n(seg.control1.y)} {_n(seg.control2.x)} {_n(seg.control2.y)} "
+                       f"{_n(seg.end.x)} {_n(seg.end.y)}")
+        elif isinstance(seg, QuadraticBezier):
+            out.append(f"Q{_n(seg.control.x)} {_n(seg.control.y)} {_n(seg.end.x)} {_n(seg.end.y)}")
+        elif isinstance(seg, Arc):
+            for cub in seg.as_cubic_curves():
+                out.append(f"C{_n(cub.control1.x)} {_n(cub.control1.y)} {_n(cub.control2.x)} {_n(cub.control2.y)} "
+                           f"{_n(cub.end.x)} {_n(cub.end.y)}")
+    return "".join(out)
+
+
 def read(path: Path, rel: str) -> SvgFigure:
     try:
         root = ET.parse(path).getroot()
@@ -111,7 +138,7 @@ def read(path: Path, rel: str) -> SvgFigure:
                 try:
                     p = SvgPath(child.get("d", "")) * m
                     rings, lines = _sample(p)
-                    d = p.d(relative=False)
+                    d = path_data(p)
                 except Exception as exc:  # svgelements raises plain errors on bad path data
                     raise SvgFigureError(f"{rel}#{ident}: cannot read the path data ({exc})") from exc
                 if not rings and not lines:

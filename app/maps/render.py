@@ -208,7 +208,7 @@ def _style(c: dict[str, str], t: float) -> str:
     # .plate-* rules also follow a plate class on an ancestor in the page.
     return (
         f".skin{{fill:{c['skin']};stroke:{c['edge']};stroke-width:1.3}}"
-        f".detail{{fill:none;stroke:{c['edge']};stroke-width:.7;opacity:.5}}"
+        f".detail{{fill:none;stroke:{c['edge']};stroke-width:.8;opacity:.8}}"
         f".m path.shape{{fill:{c['mfill']};fill-opacity:.6;stroke:{c['mline']};stroke-width:.9}}"
         f".fib{{fill:none;stroke:{c['mline']};stroke-width:.45;opacity:.55;pointer-events:none}}"
         f".subject .m.deep path.shape{{stroke-dasharray:5 3}}"
