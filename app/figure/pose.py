@@ -59,7 +59,7 @@ def anatomical(mesh: Mesh, abduction_deg: float = 9.0, supination_deg: float = 8
         wr = _rotate(wr[None], el, axis_el, np.array([ang_el]))[0]
         # 2. supinate: the forearm twists about its own axis, more towards the wrist
         t2 = (v - el) @ (upper / np.linalg.norm(upper)) / np.linalg.norm(wr - el)
-        w_sup = in_arm * _smooth(t2, 0.05, 0.95) * (t2 < 1.6)
+        w_sup = in_arm * _smooth(t2, 0.05, 0.95)
         v = _rotate(v, el, upper, w_sup * math.radians(supination_deg) * -sign)
         # 3. the hand in line with the forearm: wrist straight, fingers pointing down the arm
         joints = {n: v[len(mesh.verts) + i] for i, n in enumerate(names)}
