@@ -40,13 +40,15 @@ def _projection(camera: str, scale: float, ox: float, oy: float, above: float | 
             raw = json.loads(cached.read_text())
             return Projection(outline=shapely.from_wkt(raw["outline"]),
                               lines=[[(x, y) for x, y in ln] for ln in raw["lines"]],
-                              joints={k: (v[0], v[1]) for k, v in raw["joints"].items()})
+                              joints={k: (v[0], v[1]) for k, v in raw["joints"].items()},
+                              front=shapely.from_wkt(raw["front"]) if raw.get("front") else None)
         except (ValueError, KeyError, TypeError, shapely.errors.GEOSException):
             pass  # a damaged cache file is recomputed
     pr = _compute(camera, scale, ox, oy, above, width, height)
     cached.parent.mkdir(parents=True, exist_ok=True)
     tmp = cached.with_suffix(f".{os.getpid()}.tmp")
-    tmp.write_text(json.dumps({"outline": pr.outline.wkt, "lines": pr.lines, "joints": pr.joints}))
+    tmp.write_text(json.dumps({"outline": pr.outline.wkt, "lines": pr.lines, "joints": pr.joints,
+                               "front": pr.front.wkt if pr.front is not None else None}))
     os.replace(tmp, cached)
     return pr
 
@@ -63,7 +65,8 @@ def _compute(camera: str, scale: float, ox: float, oy: float, above: float | Non
         frame = box(-10, -10, width + 10, height - 4)
         outline = pr.outline.intersection(frame)
         lines = [ln for ln in pr.lines if all(y < height - 4 for _, y in ln)]
-        return Projection(outline=outline, lines=lines, joints=pr.joints)
+        front = pr.front.intersection(frame) if pr.front is not None else None
+        return Projection(outline=outline, lines=lines, joints=pr.joints, front=front)
     return pr
 
 

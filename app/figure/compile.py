@@ -119,7 +119,8 @@ def _area(item: Drawn, where: str, mirror: float | None) -> BaseGeometry:
 
 
 def compile_view(fig: FigureView, drawing: SvgFigure, mesh_outline: BaseGeometry | None = None,
-                 mesh_lines: list[list[Point]] | None = None) -> CompiledView:
+                 mesh_lines: list[list[Point]] | None = None, front: BaseGeometry | None = None) -> CompiledView:
+    """``front``: skin in front of everything drawn (the near hand on a side view): shapes are cut there."""
     """Compile one view; raise FigureError naming the file, the id and what is wrong."""
     rel = drawing.file
     both = fig.shows == "both" and fig.midline is not None
@@ -173,6 +174,11 @@ def compile_view(fig: FigureView, drawing: SvgFigure, mesh_outline: BaseGeometry
                 if clipped.area < 0.5 * poly.area:
                     raise FigureError(f"{where}: lies mostly outside the body outline")
                 poly, d = clipped, polygon_path(clipped)
+            cover = front if front is not None and not front.is_empty else None
+            if cover is not None and poly.intersects(cover):
+                cut = make_valid(poly.difference(cover))
+                if cut.area > 0.3 * poly.area:
+                    poly, d = cut, polygon_path(cut)
             frame = Frame(*(_mirror([p], m)[0] for p in (o0, o1, i0, i1)))
             fib = _fibres(frame, poly, count)
             if extra is not None:
@@ -185,6 +191,10 @@ def compile_view(fig: FigureView, drawing: SvgFigure, mesh_outline: BaseGeometry
         for side in ("midline",) if midline else sides:
             raw = make_valid(_area(item, where, mid if side == "left" or fig.shows == "left" else None))
             poly = raw.intersection(body)
+            cover = front if front is not None and not front.is_empty else None
+            if cover is not None and poly.intersects(cover):
+                cut = make_valid(poly.difference(cover))
+                poly = cut if cut.area >= 1 else poly
             if poly.is_empty or poly.area < 1:
                 raise FigureError(f"{where}: lies outside the body outline")
             cv.zones[(item.id, side)] = CompiledShape(d=polygon_path(poly), polygon=poly)

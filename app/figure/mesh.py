@@ -11,7 +11,7 @@ import os
 import subprocess
 import sys
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -36,6 +36,9 @@ class Mesh:
     tri_groups: npt.NDArray[np.int64]  # index into ``groups`` for each triangle
     groups: tuple[str, ...]
     joints: dict[str, Array]  # joint name (``r-elbow``) -> centre
+    # vertices of each hand ("r", "l"), found while posing: a hand hanging in front of the hip is
+    # drawn in front of what lies behind it on a side view
+    hands: dict[str, npt.NDArray[np.bool_]] = field(default_factory=dict)
 
 
 def default_cache() -> Path:

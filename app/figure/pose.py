@@ -11,6 +11,7 @@ import math
 from dataclasses import replace
 
 import numpy as np
+import numpy.typing as npt
 
 from app.figure.mesh import Array, Mesh
 
@@ -40,6 +41,7 @@ def anatomical(mesh: Mesh, abduction_deg: float = 9.0, supination_deg: float = 8
     names = list(mesh.joints)
     v = np.vstack([mesh.verts, np.array([mesh.joints[n] for n in names])])
     orig = dict(mesh.joints)
+    hands: dict[str, npt.NDArray[np.bool_]] = {}
     for side, sign in (("r", -1.0), ("l", 1.0)):
         joints = {n: v[len(mesh.verts) + i] for i, n in enumerate(names)}
         sh, el, wr = (joints[f"{side}-{j}"].copy() for j in ("shoulder", "elbow", "hand"))
@@ -69,6 +71,7 @@ def anatomical(mesh: Mesh, abduction_deg: float = 9.0, supination_deg: float = 8
         fore2 = wr2 - el
         t3 = (v - wr2) @ (fore2 / np.linalg.norm(fore2))
         w_hand = in_arm * _smooth(t3, -0.12, 0.12)
+        hands[side] = (w_hand > 0.5)[: len(mesh.verts)]
         axis_h = np.cross(hand_dir, fore2)
         if np.linalg.norm(axis_h) > 1e-9:
             v = _rotate(v, wr2, axis_h, w_hand * _angle(hand_dir, fore2))
@@ -87,7 +90,7 @@ def anatomical(mesh: Mesh, abduction_deg: float = 9.0, supination_deg: float = 8
         ang = math.atan2(leg[0], -leg[1]) - math.atan2(target[0], -target[1])
         v = _rotate(v, hip, axis, -w_leg * ang)
     n = len(mesh.verts)
-    return replace(mesh, verts=v[:n], joints={name: v[n + i] for i, name in enumerate(names)})
+    return replace(mesh, verts=v[:n], joints={name: v[n + i] for i, name in enumerate(names)}, hands=hands)
 
 
 def with_surface_points(mesh: Mesh) -> Mesh:

@@ -30,6 +30,9 @@ CAMERAS: dict[str, Camera] = {
 }
 
 
+NEAR_HAND = {"right": "r", "left": "l"}
+
+
 @dataclass(frozen=True)
 class Placement:
     """Where the projected body lands in the view's units: scale and the offset of mesh (0, 0)."""
@@ -44,6 +47,9 @@ class Projection:
     outline: BaseGeometry  # the skin as one (multi)polygon, in view units, y down
     lines: list[list[tuple[float, float]]]  # visible contour lines inside it
     joints: dict[str, tuple[float, float]]
+    # on a side view, the near hand: it hangs in front of the hip, so muscles and zones behind it
+    # are cut away where it covers them
+    front: BaseGeometry | None = None
 
 
 def _to_view(p: Array, at: Placement) -> Array:
@@ -60,6 +66,13 @@ def project(mesh: Mesh, camera: str, at: Placement, *, px: float = 3.0, keep: Ar
     # y points down in view units, so a face turned to the viewer winds clockwise here
     cross_z = (t[:, 1, 0] - t[:, 0, 0]) * (t[:, 2, 1] - t[:, 0, 1]) - (t[:, 1, 1] - t[:, 0, 1]) * (t[:, 2, 0] - t[:, 0, 0])
     front = cross_z < 0
+    near_hand = NEAR_HAND.get(camera)
+    hand_area = None
+    if near_hand and near_hand in mesh.hands:
+        in_hand = mesh.hands[near_hand][tris].all(axis=1) & front
+        if in_hand.any():
+            hand_area = shapely.union_all(shapely.buffer(shapely.polygons(t[in_hand][:, :, :2]), 0.05, quad_segs=1))
+            hand_area = _smooth(hand_area.buffer(0.3).buffer(-0.3))
     polys = shapely.polygons(t[front][:, :, :2])
     outline = shapely.union_all(shapely.buffer(polys, 0.02, quad_segs=1)).buffer(-0.02)
     outline = _largest_parts(outline)
@@ -115,7 +128,7 @@ def project(mesh: Mesh, camera: str, at: Placement, *, px: float = 3.0, keep: Ar
     for name, p in mesh.joints.items():
         q = _to_view(cam(p[None]), at)[0]
         joints[name] = (round(float(q[0]), 2), round(float(q[1]), 2))
-    return Projection(outline=outline, lines=lines, joints=joints)
+    return Projection(outline=outline, lines=lines, joints=joints, front=hand_area)
 
 
 def _chaikin(pts: list[tuple[float, float]], closed: bool, rounds: int = 2) -> list[tuple[float, float]]:

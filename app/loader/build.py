@@ -89,15 +89,15 @@ def read_atlas(data_dir: Path, figure_dir: Path) -> Atlas:
         svg_rel = f"{figure_dir.name}/{source}.svg"
         try:
             drawing = svgfile.read(figure_dir / f"{source}.svg", svg_rel)
-            outline, lines = None, None
+            outline, lines, front = None, None, None
             if fig.mesh is not None:
                 try:
                     pr = projection(fig.mesh, fig.width, fig.height)
                 except MeshError as exc:
                     p.append(Problem(rel, "mesh", str(exc)))
                     continue
-                outline, lines = pr.outline, pr.lines
-            cv = compile_view(fig, drawing, outline, lines)
+                outline, lines, front = pr.outline, pr.lines, pr.front
+            cv = compile_view(fig, drawing, outline, lines, front)
         except (FigureError, svgfile.SvgFigureError) as exc:
             p.append(Problem(svg_rel, "(figure)", str(exc).removeprefix(f"{svg_rel}")))
             continue
