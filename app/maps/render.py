@@ -40,7 +40,8 @@ SCHEMES: dict[str, dict[str, str]] = {
 }
 # heat levels, light to dark: lightness alone orders them, so they read apart in greyscale too
 HEAT_PALETTES: dict[str, tuple[str, ...]] = {
-    "clinical": ("#fdd49e", "#fca36c", "#ef6548", "#c81d1d", "#7f0000"),
+    # light enough at the top that the face drawn over it stays readable; hatching tells 4 from 5
+    "clinical": ("#fff0c2", "#fdca7e", "#f79c52", "#e8613a", "#b8283a"),
     "colour-blind": ("#fde725", "#5ec962", "#21918c", "#3b528b", "#440154"),
     "greyscale": ("#e3e3e3", "#bdbdbd", "#8f8f8f", "#5c5c5c", "#262626"),
 }
@@ -51,7 +52,8 @@ PLATES = ("superficial", "deep", "all")
 CANVAS_W = 1200.0
 PAD = 16.0
 GAP = 26.0
-TITLE, HEAD, SUB, LEGEND, LABEL, SIDE, ATTR, CHART = 22.0, 15.0, 13.0, 14.0, 14.0, 16.0, 11.0, 14.0
+# every text is at least 14 px on a 1200-pixel picture (a lecturer's slide)
+TITLE, HEAD, SUB, LEGEND, LABEL, SIDE, ATTR, CHART = 22.0, 16.0, 14.0, 14.0, 14.0, 15.0, 14.0, 14.0
 MIN_PX = 10.0  # smallest text, in pixels of the delivered picture, when a narrower width is asked for
 CROSS = 6.5  # half the size of a trigger point's X
 
@@ -211,7 +213,13 @@ def _style(c: dict[str, str], t: float) -> str:
         f".detail{{fill:none;stroke:{c['edge']};stroke-width:.8;opacity:.8}}"
         f".m path.shape{{fill:{c['mfill']};fill-opacity:.6;stroke:{c['mline']};stroke-width:.9}}"
         f".fib{{fill:none;stroke:{c['mline']};stroke-width:.45;opacity:.55;pointer-events:none}}"
+        # on a referral map the muscle is an outline with its fibres over a very light fill, so the
+        # zones under it stay readable where zone and muscle meet
+        f".subject .m path.shape{{fill-opacity:.12;stroke-width:1.6}}"
+        f".subject .m .fib{{stroke-width:.7;opacity:.8}}"
         f".subject .m.deep path.shape{{stroke-dasharray:5 3}}"
+        f".over{{fill:none;stroke:{c['edge']};stroke-width:.9;opacity:.9;pointer-events:none}}"
+        f".overbg{{fill:none;stroke:#ffffff;stroke-width:2.6;opacity:.6;pointer-events:none}}"
         f".plate-all .m.deep path.shape{{fill-opacity:.22;stroke-dasharray:4 3}}"
         f".plate-superficial .m.deep,.deep-off .m.deep{{display:none}}"
         f".plate-deep .m.superficial{{pointer-events:none}}"
@@ -244,7 +252,7 @@ def _style(c: dict[str, str], t: float) -> str:
         f".lbl{{font-size:{_fmt(LABEL * t)}px;font-weight:600}}"
         f".leg{{font-size:{_fmt(LEGEND * t)}px}}"
         f".mname{{font-size:{_fmt(CHART * t)}px}}"
-        f".side{{font-size:{_fmt(SIDE * t)}px;font-weight:700;opacity:.7}}"
+        f".side{{font-size:{_fmt(SIDE * t)}px;font-weight:700}}"
         f".head{{font-size:{_fmt(HEAD * t)}px;font-weight:600}}"
         f".sub{{font-size:{_fmt(SUB * t)}px;opacity:.85}}"
         f".ttl{{font-size:{_fmt(TITLE * t)}px;font-weight:700}}"
@@ -260,14 +268,19 @@ def _defs(dwg: svgwrite.Drawing, c: dict[str, str], scheme: str) -> None:
     pat.add(dwg.circle(center=(4.5, 4.5), r=1.15, fill=c["spill"]))
     dwg.defs.add(pat)
     for level in range(1, HEAT_LEVELS + 1):
-        # diagonal hatching that gets denser with the level: the levels read apart without colour too
+        # diagonal hatching that gets denser with the level, crossed at the top level: the levels
+        # read apart without colour too
         size = 16.0
         ink = "#ffffff" if level >= 4 else "#000000"
         p = dwg.pattern(id=f"heat{level}", size=(size, size), patternUnits="userSpaceOnUse")
-        for k in range(level - 1):
-            off = (k + 0.5) * size / max(1, level - 1)
+        n = level - 1
+        for k in range(n):
+            off = (k + 0.5) * size / max(1, n)
             p.add(dwg.path(d=f"M{_fmt(off - size)} {_fmt(size)}L{_fmt(off)} 0M{_fmt(off)} {_fmt(size)}L{_fmt(off + size)} 0",
-                           stroke=ink, stroke_width=1.1, stroke_opacity=0.35, fill="none"))
+                           stroke=ink, stroke_width=1.1, stroke_opacity=0.45 if level >= 4 else 0.35, fill="none"))
+            if level == HEAT_LEVELS:  # the other diagonal too
+                p.add(dwg.path(d=f"M{_fmt(off - size)} 0L{_fmt(off)} {_fmt(size)}M{_fmt(off)} 0L{_fmt(off + size)} {_fmt(size)}",
+                               stroke=ink, stroke_width=1.1, stroke_opacity=0.45, fill="none"))
         dwg.defs.add(p)
 
 
@@ -401,6 +414,14 @@ def place_labels(points: Sequence[tuple[float, float, float, float]], room: Box,
                 clash = sum(paths.overlap(b, o) for o in taken) + sum(
                     paths.overlap(b, cb) for k, cb in enumerate(crosses) if k != i)
                 clash += 4 * (paths.area(b) - paths.overlap(b, room))
+                # a label never nearer another X than its own, so none reads as its neighbour's
+                own = _box_dist(b, x, y)
+                if any(_box_dist(b, ox, oy) < own + 4 for k, (ox, oy, _, _) in enumerate(points) if k != i):
+                    clash += 400
+                if ring:  # its leader line passes no other X
+                    lx, ly = min(max(x, b[0]), b[2]), min(max(y, b[1]), b[3])
+                    if any(_seg_dist(ox, oy, x, y, lx, ly) < CROSS + 2 for k, (ox, oy, _, _) in enumerate(points) if k != i):
+                        clash += 200
                 cost = clash * 10 + ring
                 if best is None or cost < best[0]:
                     best = (cost, b, ring > 0)
@@ -410,6 +431,18 @@ def place_labels(points: Sequence[tuple[float, float, float, float]], room: Box,
         taken.append(best[1])
         out.append((best[1], best[2]))
     return out
+
+
+def _box_dist(b: Box, x: float, y: float) -> float:
+    """Distance from a point to a box (0 inside it)."""
+    return math.hypot(max(b[0] - x, 0.0, x - b[2]), max(b[1] - y, 0.0, y - b[3]))
+
+
+def _seg_dist(px: float, py: float, ax: float, ay: float, bx: float, by: float) -> float:
+    """Distance from a point to a segment."""
+    vx, vy = bx - ax, by - ay
+    u = max(0.0, min(1.0, ((px - ax) * vx + (py - ay) * vy) / max(1e-9, vx * vx + vy * vy)))
+    return math.hypot(px - ax - u * vx, py - ay - u * vy)
 
 
 def spread(wanted: Sequence[float], lo: float, hi: float, step: float) -> list[float]:
@@ -439,12 +472,11 @@ class _Ctx:
 
 
 def _sides(slot: _Slot) -> tuple[str, str, str]:
-    """(left corner, right corner, words) of the header's side labels for what the crop shows."""
+    """(left corner, right corner, words) of the header's side labels for what the crop shows:
+    "R"/"L" corners when the crop spans the midline, else the one side in words."""
     geo, crop = slot.panel.geometry, slot.crop
     if len(geo.sides) != 2:
-        word = f"{geo.sides[0].capitalize()} side" if geo.sides else ""
-        title = (slot.panel.heading or geo.title).lower()
-        return ("", "", "" if geo.sides and geo.sides[0] in title else word)
+        return ("", "", f"{geo.sides[0].capitalize()} side" if geo.sides else "")
     b = geo.body
     mid = (b[0] + b[2]) / 2
     viewer_left = "R" if geo.right_on_viewer == "left" else "L"
@@ -459,6 +491,9 @@ def _sides(slot: _Slot) -> tuple[str, str, str]:
     return ("", "", "Right side" if side == "R" else "Left side")
 
 
+_SIDE_WORDS = {"R": ("Right side", "Right", "R"), "L": ("Left side", "Left", "L")}
+
+
 def _header(ctx: _Ctx, slot: _Slot, g: Group, head_h: float) -> None:
     dwg, t = ctx.dwg, ctx.t
     p = slot.panel
@@ -468,19 +503,31 @@ def _header(ctx: _Ctx, slot: _Slot, g: Group, head_h: float) -> None:
     left, right, words = _sides(slot)
     heading = "" if ctx.single else (p.heading or p.geometry.title)
     y1 = slot.y + HEAD * t
-    corner = (text_width("R", SIDE * t, "bold") + 8) if left else 0.0
-    room = w - 2 * corner - 4
-    if words:
+    if words and words.split()[0].lower() not in heading.lower():
         heading = f"{heading} · {words}" if heading else words
-    hw = text_width(heading, HEAD * t, "semibold")
-    txt = dwg.text(heading, insert=(cx, y1), text_anchor="middle", class_="head")
-    _fit(txt, hw, room)
-    g.add(txt)
-    if left:  # inset from the corners, so neighbouring panels never read "L L"
+    hw = text_width(heading, HEAD * t, "semibold") if heading else 0.0
+    corner_l = corner_r = ""
+    if left:  # the sides in words at the corners, as long as there is room for them beside the heading
+        for k in range(3):
+            corner_l, corner_r = _SIDE_WORDS[left][k], _SIDE_WORDS[right][k]
+            need = max(text_width(corner_l, SIDE * t, "bold"), text_width(corner_r, SIDE * t, "bold")) + 10
+            if (w - hw) / 2 >= need or k == 2:
+                break
+    corner = max(text_width(corner_l, SIDE * t, "bold"), text_width(corner_r, SIDE * t, "bold")) + 8 if left else 0.0
+    room = w - 2 * corner - 4
+    if heading:
+        txt = dwg.text(heading, insert=(cx, y1), text_anchor="middle", class_="head")
+        _fit(txt, hw, room)
+        g.add(txt)
+    sub_bits = [p.subheading, p.compass]
+    if left:  # inset from the panel's edges, so neighbouring panels never read "Left side Left side"
         inset = max(min(0.1 * w, (w - hw) / 2 - corner - 6), (w - hw) / 2 - corner - 40, 0.0) if heading else 0.1 * w
-        g.add(dwg.text(left, insert=(x0 + inset, y1), class_="side"))
-        g.add(dwg.text(right, insert=(x0 + w - inset, y1), text_anchor="end", class_="side"))
-    sub = " · ".join(s for s in (p.subheading, p.compass) if s)
+        g.add(dwg.text(corner_l, insert=(x0 + inset, y1), class_="side"))
+        g.add(dwg.text(corner_r, insert=(x0 + w - inset, y1), text_anchor="end", class_="side"))
+        if len(corner_l) == 1:  # no room for the words at the corners: spelt out on the second line
+            key = (f"{c} = {_SIDE_WORDS[c][1].lower()}" for c in (corner_l, corner_r))
+            sub_bits.insert(0, ", ".join(key))
+    sub = " · ".join(s for s in sub_bits if s)
     if sub:
         st = dwg.text(sub, insert=(cx, y1 + SUB * t * 1.3), text_anchor="middle", class_="sub")
         _fit(st, text_width(sub, SUB * t), w - 4)
@@ -632,7 +679,8 @@ def _marks(ctx: _Ctx, g: Group, slot: _Slot, f: Affine, head_h: float) -> None:
 def _chart(ctx: _Ctx, g: Group, slot: _Slot, f: Affine, plate: str | None, head_h: float) -> None:
     """Name every right-side muscle of the plate in the margins, with a leader line to its shape."""
     dwg, t = ctx.dwg, ctx.t
-    ms = [m for m in slot.panel.muscles if m.side == "right" and m.href]
+    side = _chart_side(slot.panel.geometry)
+    ms = [m for m in slot.panel.muscles if m.side == side and m.href]
     if plate == "superficial" or (plate is None and not ctx.opts.deep):
         ms = [m for m in ms if m.depth != "deep"]
     elif plate == "deep":
@@ -726,6 +774,14 @@ def _panel(ctx: _Ctx, slot: _Slot, pid: str, head_h: float, plate: str | None) -
         fig.add(dwg.path(d=paths.transform(d, f), class_="detail"))
     inner = _Slot(p, slot.crop, slot.margin_l, slot.margin_r, slot.scale, slot.x, fy)
     _zones(ctx, fig, inner, f, f"{pid}-skin")
+    if p.zones and geo.details:  # the face, the clavicles... drawn again over the zones that cover them
+        over = dwg.g(class_="details-over")
+        over.attribs["aria-hidden"] = "true"
+        moved = [paths.transform(d, f) for d in geo.details]
+        for cls in ("overbg", "over"):
+            for d in moved:
+                over.add(dwg.path(d=d, class_=cls))
+        fig.add(over)
     _muscles(ctx, fig, inner, f, plate)
     g.add(fig)
     if p.chart and ctx.opts.labels:
@@ -813,6 +869,11 @@ def _legend(ctx: _Ctx, items: list[tuple[str, str]], x0: float, y0: float, room:
     return g, (y - y0) + line_h
 
 
+def _chart_side(geo: ViewGeometry) -> str:
+    """The side a teaching chart names: the right, or the one side a one-sided view shows."""
+    return geo.sides[0] if len(geo.sides) == 1 else "right"
+
+
 def _slots(panels: Sequence[Panel], opts: Options, t: float) -> list[_Slot]:
     """One slot per panel: its crop (the whole figure when none) and the teaching chart's label column."""
     slots = []
@@ -821,7 +882,8 @@ def _slots(panels: Sequence[Panel], opts: Options, t: float) -> list[_Slot]:
         pad = 0.02 * max(b[2] - b[0], b[3] - b[1])
         slot = _Slot(p, p.crop or (b[0] - pad, b[1] - pad, b[2] + pad, b[3] + pad))
         if p.chart and opts.labels:
-            names = [m.name for m in p.muscles if m.side == "right"]
+            side = _chart_side(p.geometry)
+            names = [m.name for m in p.muscles if m.side == side]
             col = max((text_width(n, CHART * t) for n in names), default=0.0) + 24
             if len(p.geometry.sides) == 2:  # the right side's margin only
                 if p.geometry.right_on_viewer == "left":
@@ -857,7 +919,7 @@ def render(
         plate = "superficial"
     whole = all(p.crop is None for p in panels)
     slots = _slots(panels, opts, t)
-    head_h = HEAD * t * 1.25 + (SUB * t * 1.35 if any(p.subheading or p.compass for p in panels) else 0) + 8
+    head_h = HEAD * t * 1.25 + SUB * t * 1.35 + 8  # the second line: region, compass or side key
     items = _legend_items(opts, panels) if opts.legend else []
     rows = _rows(slots, CANVAS_W - 2 * PAD, 1500.0 if whole else 860.0, head_h, tall=whole)
     content_w = max(sum(s.width for s in row) + GAP * (len(row) - 1) for row in rows)
