@@ -197,7 +197,14 @@ def _crop(c: _Candidate, boxes: Iterable[Box], min_aspect: float = 0.5) -> Box:
     if u is None:
         return whole
     if c.closeup and any(part in ("hand", "foot") for part in c.geo.view.split("-")):
-        return whole  # a hand or a foot is recognisable only whole
+        # a hand or a foot is recognisable only across its whole width; along its length a pattern
+        # at one end (the heel) takes that end and a little over half of the rest, not an empty sole
+        m = 0.06 * h
+        y0, y1 = _grow(u[1] - m, u[3] + m, 0.55 * h)
+        y0 = whole[1] if y0 - b[1] < 0.12 * h else y0
+        y1 = whole[3] if b[3] - y1 < 0.12 * h else y1
+        y0, y1 = _clamp(y0, y1, whole[1], whole[3])
+        return (whole[0], y0, whole[2], y1)
     if c.closeup:  # a close-up is a region already: crop it little, keep most of it
         size = max(w_body, h)
         m, min_w, min_h, snap_y, snap_x = 0.06 * size, 0.7 * w_body, 0.65 * h, 0.18 * h, 0.15 * w_body
@@ -214,7 +221,7 @@ def _crop(c: _Candidate, boxes: Iterable[Box], min_aspect: float = 0.5) -> Box:
             share = paths.overlap(zb, (x0, y0, x1, y1)) / max(1e-6, paths.area(zb))
             if not 0 < share < 0.98:
                 continue
-            reached = any(paths.overlap(zb, _grown(cb, 0.01 * h)) > 0 for cb in boxes)
+            reached = _reaches(zb, boxes, h)
             if not reached and share < 0.3:
                 x0, y0, x1, y1 = _trim((x0, y0, x1, y1), zb, u, 0.005 * h)
             if paths.overlap(zb, (x0, y0, x1, y1)) > 0:
@@ -238,7 +245,54 @@ def _crop(c: _Candidate, boxes: Iterable[Box], min_aspect: float = 0.5) -> Box:
     if (x1 - x0) < min_aspect * (y1 - y0):  # not a tall sliver
         x0, x1 = _grow(x0, x1, min_aspect * (y1 - y0))
     x0, x1 = _clamp(x0, x1, left, right)
+    if not c.closeup:
+        x0, x1 = _one_side(c, u, x0, x1)
+        # a hand hanging beside the pattern that the pattern does not reach adds nothing: left out
+        for zb in c.parts:
+            if paths.overlap(zb, (x0, y0, x1, y1)) > 0 and not _reaches(zb, boxes, h):
+                x0, y0, x1, y1 = _trim_beside((x0, y0, x1, y1), zb, u, 0.02 * h)
+                if paths.overlap(zb, (x0, y0, x1, y1)) > 0:  # still in part: taken in whole, never cut
+                    x0, y0 = min(x0, zb[0] - 0.015 * h), min(y0, zb[1] - 0.015 * h)
+                    x1, y1 = max(x1, zb[2] + 0.015 * h), max(y1, zb[3] + 0.015 * h)
     return (x0, y0, x1, y1)
+
+
+def _reaches(part: Box, boxes: list[Box], h: float) -> bool:
+    """Whether the content reaches into a hand, foot or head: more than a sliver of it overlaps
+    (a thigh zone grazing the fingertips of the hanging hand does not)."""
+    a = max(1e-6, paths.area(part))
+    return any(paths.overlap(part, cb) > 0.1 * a or _inside(cb, part) for cb in boxes)
+
+
+def _trim_beside(crop: Box, part: Box, content: Box, m: float) -> Box:
+    """The crop pulled back off a part lying mostly beyond the content on one side, keeping the
+    content and a margin m around it (unchanged when the part lies over the content)."""
+    x0, y0, x1, y1 = crop
+    cx, cy = (part[0] + part[2]) / 2, (part[1] + part[3]) / 2
+    gap = m
+    if cx > content[2]:
+        return (x0, y0, max(content[2] + m, min(x1, part[0] - gap)), y1)
+    if cx < content[0]:
+        return (min(content[0] - m, max(x0, part[2] + gap)), y0, x1, y1)
+    if cy > content[3]:
+        return (x0, y0, x1, max(content[3] + m, min(y1, part[1] - gap)))
+    if cy < content[1]:
+        return (x0, min(content[1] - m, max(y0, part[3] + gap)), x1, y1)
+    return crop
+
+
+def _one_side(c: _Candidate, content: Box, x0: float, x1: float) -> tuple[float, float]:
+    """A pattern wholly on one side of a front or back view: the crop stops just past the midline,
+    showing it as a landmark but not the other side's leg or flank."""
+    if len(c.geo.sides) != 2:
+        return x0, x1
+    b = c.geo.body
+    mid, lim = (b[0] + b[2]) / 2, 0.025 * (b[3] - b[1])
+    if content[0] >= mid:
+        x0 = max(x0, mid - lim)
+    elif content[2] <= mid:
+        x1 = min(x1, mid + lim)
+    return x0, x1
 
 
 def _trim(crop: Box, part: Box, content: Box, gap: float) -> Box:

@@ -55,6 +55,7 @@ GAP = 26.0
 # every text is at least 14 px on a 1200-pixel picture (a lecturer's slide)
 TITLE, HEAD, SUB, LEGEND, LABEL, SIDE, ATTR, CHART = 22.0, 16.0, 14.0, 14.0, 14.0, 15.0, 14.0, 14.0
 MIN_PX = 10.0  # smallest text, in pixels of the delivered picture, when a narrower width is asked for
+CLOSEUP_ZOOM = 1.5  # a close-up's scale at most this many times that of the whole views beside it
 CROSS = 6.5  # half the size of a trigger point's X
 
 
@@ -348,29 +349,46 @@ def _rows(slots: list[_Slot], max_w: float, max_h: float, head_h: float, tall: b
     for nrows in range(1, min(3, n) + 1):
         for cuts in _partitions(n, nrows):
             rows = [slots[a:b] for a, b in zip((0, *cuts), (*cuts, n), strict=True)]
+            rel = {id(s): r for row in rows for s, r in zip(row, _relative(row), strict=True)}
             heights = []
             for row in rows:
                 room = max_w - GAP * (len(row) - 1) - sum(s.margin_l + s.margin_r for s in row)
-                heights.append(room / sum(s.aspect for s in row))
+                heights.append(room / sum(s.aspect * rel[id(s)] for s in row))
             total = sum(heights) + len(rows) * head_h + GAP * (len(rows) - 1)
             if total > max_h:
                 f = (max_h - len(rows) * head_h - GAP * (len(rows) - 1)) / sum(heights)
                 heights = [h * f for h in heights]
                 total = max_h
-            width = max(sum(h * s.aspect + s.margin_l + s.margin_r for s in row) + GAP * (len(row) - 1)
+            width = max(sum(h * rel[id(s)] * s.aspect + s.margin_l + s.margin_r for s in row) + GAP * (len(row) - 1)
                         for row, h in zip(rows, heights, strict=True)) + 2 * PAD
             width = max(width, 640.0)
             if nrows > 1 and not tall and total + 150 > 1.15 * width:
                 continue
-            drawn = sum(h * h * s.aspect for row, h in zip(rows, heights, strict=True) for s in row) / width ** 2
+            drawn = sum((h * rel[id(s)]) ** 2 * s.aspect for row, h in zip(rows, heights, strict=True) for s in row) / width ** 2
             if best is None or drawn > best[0] * 1.08:  # a further row must earn its place
                 best = (drawn, rows, heights)
     assert best is not None
     _, rows, heights = best
     for row, h in zip(rows, heights, strict=True):
-        for s in row:
-            s.scale = h / (s.crop[3] - s.crop[1])
+        for s, r in zip(row, _relative(row), strict=True):
+            s.scale = h * r / (s.crop[3] - s.crop[1])
     return rows
+
+
+def _relative(row: list[_Slot]) -> list[float]:
+    """Each panel's height as a share of the row's: crops of figures of one size (the whole-body
+    views) share one scale, so no panel is zoomed in further than its neighbour."""
+    def family(s: _Slot) -> float:
+        b = s.panel.geometry.body
+        return round(b[3] - b[1])
+
+    tallest: dict[float, float] = {}
+    for s in row:
+        tallest[family(s)] = max(tallest.get(family(s), 0.0), s.crop[3] - s.crop[1])
+    ref = max(tallest)  # the whole-body views; a close-up beside them is drawn at most CLOSEUP_ZOOM times larger
+    rel = [(s.crop[3] - s.crop[1]) / tallest[family(s)] for s in row]
+    return [r if family(s) == ref else min(r, CLOSEUP_ZOOM * (s.crop[3] - s.crop[1]) / tallest[ref])
+            for s, r in zip(row, rel, strict=True)]
 
 
 def _partitions(n: int, k: int) -> list[tuple[int, ...]]:
