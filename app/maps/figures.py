@@ -524,6 +524,39 @@ def _second_view(only: _Pick, cands: list[_Candidate], weight: dict[str, float])
     return [only]
 
 
+def _detach(picks: list[_Pick], cands: list[_Candidate], zobj: dict[str, queries.Row]) -> list[_Pick]:
+    """A muscle that would be a stamp on its panel, because zones on a hand or a foot stretch the
+    crop down the whole limb (the scalenes' fingers), gets a regional crop; the hand or foot zones
+    go to a close-up of that hand or foot instead."""
+    for p in list(picks):
+        if p.cand.closeup or not p.muscle or p.crop is None:
+            continue
+        h = p.crop[3] - p.crop[1]
+        mb = paths.union([m.box for m in p.cand.muscles] + [(m.x, m.y, m.x, m.y) for m in p.cand.marks])
+        if mb is None or max(mb[2] - mb[0], mb[3] - mb[1]) >= 0.12 * h:
+            continue
+        far = {z for z in p.zones if z in zobj and zobj[z]["region"] in ("hand", "foot")}
+        if not far:
+            continue
+        where = [c for c in cands if c.closeup and far <= set(c.zones)]
+        if not where:
+            continue
+        rest = _Pick(cand=p.cand, zones=p.zones - far, muscle=True)
+        crop = _crop(p.cand, _content_boxes(rest))
+        if crop[3] - crop[1] > 0.8 * h:
+            continue
+        p.zones, p.crop = rest.zones, crop
+        chosen = {q.cand.ordinal: q for q in picks}
+        c = min(where, key=lambda c: (c.ordinal not in chosen, c.ordinal))
+        q = chosen.get(c.ordinal)
+        if q is None:
+            q = _Pick(cand=c)
+            picks.append(q)
+        q.zones |= far
+        q.crop = _crop(c, _content_boxes(q))
+    return sorted(picks, key=lambda p: p.cand.ordinal)
+
+
 def _panels(picks: list[_Pick], zobj: dict[str, queries.Row], links: bool) -> list[Panel]:
     turned = _turns(picks, zobj)
     panels = []
@@ -554,6 +587,8 @@ def compose(conn: sqlite3.Connection, zones: dict[str, ZoneDrawing], muscle: str
         return []
     w = weight or {z: WEIGHT.get(zd.kind, 1.0) for z, zd in zones.items()}
     picks = _choose(cands, w, want_muscle=any(c.muscles for c in cands), closeups=closeups)
+    if closeups:
+        picks = _detach(picks, cands, queries.zone_objects(conn))
     if len(picks) == 1 and not picks[0].cand.closeup:
         picks = _second_view(picks[0], cands, w)
     return _panels(picks, queries.zone_objects(conn), links)

@@ -55,7 +55,7 @@ GAP = 26.0
 # every text is at least 14 px on a 1200-pixel picture (a lecturer's slide)
 TITLE, HEAD, SUB, LEGEND, LABEL, SIDE, ATTR, CHART = 22.0, 16.0, 14.0, 14.0, 14.0, 15.0, 14.0, 14.0
 MIN_PX = 10.0  # smallest text, in pixels of the delivered picture, when a narrower width is asked for
-CLOSEUP_ZOOM = 1.5  # a close-up's scale at most this many times that of the whole views beside it
+CLOSEUP_ZOOM = 2.0  # a close-up's scale at most this many times that of the whole views beside it
 CROSS = 6.5  # half the size of a trigger point's X
 
 
