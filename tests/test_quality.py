@@ -39,7 +39,8 @@ def test_every_map_is_well_formed_and_renders_in_a_strict_renderer(client: TestC
             continue  # a condition with no muscle linked has no heat map
         assert r.status_code == 200, url
         ET.fromstring(r.content)
-        assert bytes(resvg_py.svg_to_bytes(svg_string=r.text)).startswith(b"\x89PNG"), url
+        # parsing and drawing is what is checked, not pixels: a small raster keeps it quick
+        assert bytes(resvg_py.svg_to_bytes(svg_string=r.text, width=160)).startswith(b"\x89PNG"), url
 
 
 def test_schemathesis_over_every_operation(server: str) -> None:
