@@ -114,6 +114,9 @@ def read_atlas(data_dir: Path, figure_dir: Path) -> Atlas:
                                      "the muscle is deep: move it to the 'muscles-deep' layer"))
             elif item.layer == "zones" and item.id not in c.zones:
                 p.append(Problem(f"{svg_rel}#{item.id}", "zones", "no zone with this slug in atlas_data/zones.yaml"))
+            elif item.layer == "zones" and item.attrs.get("data-midline") == "true" and c.zones[item.id].sided:
+                p.append(Problem(f"{svg_rel}#{item.id}", "zones", "the zone has a right and a left side: draw the "
+                                 "right one without data-midline (only zones with 'sided: false' span the midline)"))
     _check_positions(atlas)
     for slug in c.muscles:
         if not any((slug, "right") in v.muscles for v in atlas.views.values()):
