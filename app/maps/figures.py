@@ -669,6 +669,12 @@ def heat_map(conn: sqlite3.Connection, counts: dict[str, int], title: str, desc:
     panels = compose(conn, zones, weight={z: 1.0 + zd.level / 10 for z, zd in zones.items()}, closeups=False)
     if not panels:
         return None
+    # front and back over the same stretch of the body, so they sit side by side at one scale
+    whole = [p.crop for p in panels if p.crop and not is_closeup(p.geometry.view)]
+    if len(whole) > 1:
+        y0, y1 = min(c[1] for c in whole), max(c[3] for c in whole)
+        panels = [replace(p, crop=(p.crop[0], y0, p.crop[2], y1)) if p.crop and not is_closeup(p.geometry.view) else p
+                  for p in panels]
     return render(panels, title, desc, replace(opts, heat_max=top, plate=None), map_id=map_id)
 
 
