@@ -185,7 +185,7 @@ def _inside(box: Box, crop: Box) -> bool:
     return paths.overlap(box, crop) >= 0.6 * a if a > 0 else crop[0] <= box[0] <= crop[2] and crop[1] <= box[1] <= crop[3]
 
 
-def _crop(c: _Candidate, boxes: Iterable[Box], min_aspect: float = 0.5) -> Box:
+def _crop(c: _Candidate, boxes: Iterable[Box], min_aspect: float = 0.4) -> Box:
     """The part of a view to show: the content plus a margin, at least a region of the body around it,
     snapped to the body's ends, neither a sliver nor a band, never cutting a hand or a foot in two."""
     b = c.geo.body
@@ -246,7 +246,8 @@ def _crop(c: _Candidate, boxes: Iterable[Box], min_aspect: float = 0.5) -> Box:
         x0, x1 = _grow(x0, x1, min_aspect * (y1 - y0))
     x0, x1 = _clamp(x0, x1, left, right)
     if not c.closeup:
-        x0, x1 = _one_side(c, u, x0, x1)
+        every = paths.union([u] + [z.box for z in c.zones.values()])  # a map with zones on both sides stays whole
+        x0, x1 = _one_side(c, every or u, x0, x1)
         # a hand hanging beside the pattern that the pattern does not reach adds nothing: left out
         for zb in c.parts:
             if paths.overlap(zb, (x0, y0, x1, y1)) > 0 and not _reaches(zb, boxes, h):
