@@ -285,6 +285,7 @@ def coverage(atlas: Atlas) -> Ctx:
         "page": "coverage", "title": "Coverage", "breadcrumbs": crumbs(("Coverage", None)),
         "counts": json.loads(meta.get("counts", "{}")), "built_at": meta.get("built_at"),
         "version": about.get("version"), "licence": about.get("licence"),
+        "figure_origin": meta.get("figure_origin", ""),
         "muscles_by_region": by_region, "muscles_by_view": views,
         "undrawn": [m["slug"] for m in ms if not m["views"]],
         "conditions_without_muscles": [c["slug"] for c in cs if not c["muscle_count"]],

@@ -195,3 +195,8 @@ def test_lookup_candidates_are_cards_with_their_maps(client: TestClient) -> None
     ranked = html[html.index('<ol class="ranked cards2">'):]
     assert ranked.count('<figure class="candidate">') == 8
     assert '<ol class="best">' in html and 'href="#ranked"' in html
+
+
+def test_coverage_states_where_the_figure_comes_from(client: TestClient) -> None:
+    html = client.get("/coverage").text
+    assert "MakeHuman base mesh hm08" in html and "CC0" in html and "Source Sans Pro" in html
