@@ -137,6 +137,7 @@ def read(path: Path, rel: str) -> SvgFigure:
                     raise SvgFigureError(f"{rel}#{ident}: the id is used twice")
                 try:
                     p = SvgPath(child.get("d", "")) * m
+                    p.reify()  # the transform into the points themselves (sampling reads the raw points)
                     rings, lines = _sample(p)
                     d = path_data(p)
                 except Exception as exc:  # svgelements raises plain errors on bad path data
@@ -144,10 +145,26 @@ def read(path: Path, rel: str) -> SvgFigure:
                 if not rings and not lines:
                     raise SvgFigureError(f"{rel}#{ident}: the path is empty")
                 attrs = {k: v for k, v in child.attrib.items() if k.startswith("data-")}
+                for key in ("data-origin", "data-insertion"):
+                    # a frame moves with its path when Inkscape (or an illustrator) transforms a layer
+                    if key in attrs and not m.is_identity():
+                        attrs[key] = _moved(attrs[key], m)
                 fig.items[ident] = Drawn(id=ident, layer=layer, d=d, rings=rings, lines=lines, attrs=attrs)
 
     walk(root, None, Matrix())
     return fig
+
+
+def _moved(raw: str, m: Matrix) -> str:
+    try:
+        pts = [tuple(float(t) for t in pair.split(",")) for pair in raw.split()]
+    except ValueError:
+        return raw  # left for frame_points to report
+    out = []
+    for x, y in pts:
+        q = m.point_in_matrix_space((x, y))
+        out.append(f"{_n(q.x)},{_n(q.y)}")
+    return " ".join(out)
 
 
 def frame_points(drawn: Drawn, key: str, rel: str) -> tuple[Point, Point]:

@@ -1,0 +1,40 @@
+"""The figure files: layered SVG read the way an illustrator leaves it (Inkscape transforms, arcs)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from app.figure import svgfile
+
+SVG = """<svg xmlns="http://www.w3.org/2000/svg" xmlns:inkscape="http://www.inkscape.org/namespaces/inkscape"
+ viewBox="0 0 100 100">
+<g inkscape:groupmode="layer" id="muscles" transform="matrix(-1 0 0 1 100 0)">
+  <path id="m1" d="m 10,10 h 20 a 5 5 0 0 1 0 10 h -20 z" data-origin="10,10 10,20" data-insertion="30,10 30,20"/>
+</g>
+<g inkscape:groupmode="layer" id="zones"><path id="z1" d="M60 60L70 60L70 70Z"/></g>
+<path id="guide" d="M0 0L1 1"/>
+</svg>"""
+
+
+def test_layer_transforms_move_paths_and_frames_and_arcs_become_curves(tmp_path: Path) -> None:
+    f = tmp_path / "v.svg"
+    f.write_text(SVG)
+    fig = svgfile.read(f, "svg/v.svg")
+    m = fig.items["m1"]
+    xs = [x for ring in m.rings for x, _ in ring]
+    assert min(xs) == pytest.approx(65, abs=0.6) and max(xs) == pytest.approx(90, abs=0.01)  # mirrored, arc included
+    assert m.d.startswith("M90 10") and "C" in m.d and "A" not in m.d
+    assert svgfile.frame_points(m, "origin", "x") == ((90.0, 10.0), (90.0, 20.0))
+    assert set(fig.items) == {"m1", "z1"}  # paths outside the layers are the illustrator's guides
+
+
+def test_problems_name_the_file_and_the_id(tmp_path: Path) -> None:
+    f = tmp_path / "v.svg"
+    f.write_text(SVG.replace('id="z1"', 'id="m1"'))
+    with pytest.raises(svgfile.SvgFigureError, match=r"svg/v.svg#m1: the id is used twice"):
+        svgfile.read(f, "svg/v.svg")
+    f.write_text(SVG.replace('id="zones"', 'id="zonez"'))
+    with pytest.raises(svgfile.SvgFigureError, match=r"svg/v.svg#zonez: unknown layer"):
+        svgfile.read(f, "svg/v.svg")
