@@ -124,6 +124,7 @@ class _Candidate:
     marks: list[TriggerPointMark] = field(default_factory=list)
     all_zones: dict[str, str] = field(default_factory=dict)  # every zone drawn on the view: slug → path
     parts: list[Box] = field(default_factory=list)  # the hands, feet and head drawn on the view, one box each
+    neck: Box | None = None  # the neck's zones on the view, one box
 
     @property
     def closeup(self) -> bool:
@@ -159,7 +160,9 @@ def _candidates(conn: sqlite3.Connection, zones: dict[str, ZoneDrawing], muscle:
         if views and view not in views:
             continue
         shapes = queries.view_zones(conn, view)
-        c = _Candidate(geo=geo, ordinal=i, all_zones=shapes, parts=_parts(shapes, zobj))
+        c = _Candidate(geo=geo, ordinal=i, all_zones=shapes, parts=_parts(shapes, zobj),
+                       neck=paths.union([paths.bounds(d) for z, d in shapes.items()
+                                         if z in zobj and zobj[z]["region"] == "neck"]))
         c.zones = {z: replace(zd, d=shapes[z], bounds=None) for z, zd in zones.items() if z in shapes}
         if muscle:
             c.muscles = [m for m in queries.view_muscles(conn, view) if m.slug == muscle and m.side == side]
@@ -197,14 +200,8 @@ def _crop(c: _Candidate, boxes: Iterable[Box], min_aspect: float = 0.4) -> Box:
     if u is None:
         return whole
     if c.closeup and any(part in ("hand", "foot") for part in c.geo.view.split("-")):
-        # a hand or a foot is recognisable only across its whole width; along its length a pattern
-        # at one end (the heel) takes that end and a little over half of the rest, not an empty sole
-        m = 0.06 * h
-        y0, y1 = _grow(u[1] - m, u[3] + m, 0.55 * h)
-        y0 = whole[1] if y0 - b[1] < 0.12 * h else y0
-        y1 = whole[3] if b[3] - y1 < 0.12 * h else y1
-        y0, y1 = _clamp(y0, y1, whole[1], whole[3])
-        return (whole[0], y0, whole[2], y1)
+        # a hand or a foot is recognisable only whole: its close-up is never cut, fingers and toes included
+        return whole
     if c.closeup:  # a close-up is a region already: crop it little, keep most of it
         size = max(w_body, h)
         m, min_w, min_h, snap_y, snap_x = 0.06 * size, 0.7 * w_body, 0.65 * h, 0.18 * h, 0.15 * w_body
@@ -247,7 +244,7 @@ def _crop(c: _Candidate, boxes: Iterable[Box], min_aspect: float = 0.4) -> Box:
     x0, x1 = _clamp(x0, x1, left, right)
     if not c.closeup:
         every = paths.union([u] + [z.box for z in c.zones.values()])  # a map with zones on both sides stays whole
-        x0, x1 = _one_side(c, every or u, x0, x1)
+        x0, x1 = _one_side(c, every or u, x0, x1, y0, y1)
         # a hand hanging beside the pattern that the pattern does not reach adds nothing: left out
         for zb in c.parts:
             if paths.overlap(zb, (x0, y0, x1, y1)) > 0 and not _reaches(zb, boxes, h):
@@ -255,6 +252,32 @@ def _crop(c: _Candidate, boxes: Iterable[Box], min_aspect: float = 0.4) -> Box:
                 if paths.overlap(zb, (x0, y0, x1, y1)) > 0:  # still in part: taken in whole, never cut
                     x0, y0 = min(x0, zb[0] - 0.015 * h), min(y0, zb[1] - 0.015 * h)
                     x1, y1 = max(x1, zb[2] + 0.015 * h), max(y1, zb[3] + 0.015 * h)
+        x0, y0, x1, y1 = _no_slice(c, (x0, y0, x1, y1), pad)
+    return (x0, y0, x1, y1)
+
+
+def _no_slice(c: _Candidate, crop: Box, pad: float) -> Box:
+    """A whole-view crop never slices the trunk with a straight edge: an edge that would is moved out
+    to the body's side, and a crop whose top cuts through the neck takes the neck in, so a shoulder
+    pattern shows the neck, the shoulder girdle and the limb."""
+    x0, y0, x1, y1 = crop
+    b = c.geo.body
+    h = b[3] - b[1]
+    n = c.neck
+    if n and x0 < n[2] and x1 > n[0] and n[1] < y0 < n[3] + 0.06 * h:
+        y0 = n[1] - 0.03 * h
+        if y0 - b[1] < 0.08 * h:
+            y0 = b[1] - pad
+    for _ in range(2 if _upper(c, y0) else 0):
+        band = _band(c.geo, y0, y1)
+        if band[0] < x0 and _slices(c.geo, x0, y0, y1):
+            x0 = band[0] - pad
+        if x1 < band[1] and _slices(c.geo, x1, y0, y1):
+            x1 = band[1] + pad
+    for zb in c.parts:  # a hand the wider crop reaches is taken in whole
+        if 0 < paths.overlap(zb, (x0, y0, x1, y1)) < paths.area(zb):
+            x0, y0 = min(x0, zb[0] - 0.015 * h), min(y0, zb[1] - 0.015 * h)
+            x1, y1 = max(x1, zb[2] + 0.015 * h), max(y1, zb[3] + 0.015 * h)
     return (x0, y0, x1, y1)
 
 
@@ -282,7 +305,7 @@ def _trim_beside(crop: Box, part: Box, content: Box, m: float) -> Box:
     return crop
 
 
-def _one_side(c: _Candidate, content: Box, x0: float, x1: float) -> tuple[float, float]:
+def _one_side(c: _Candidate, content: Box, x0: float, x1: float, y0: float, y1: float) -> tuple[float, float]:
     """A pattern wholly on one side of a front or back view: the crop stops just past the midline,
     showing it as a landmark but not the other side's leg or flank."""
     if len(c.geo.sides) != 2:
@@ -290,10 +313,29 @@ def _one_side(c: _Candidate, content: Box, x0: float, x1: float) -> tuple[float,
     b = c.geo.body
     mid, lim = (b[0] + b[2]) / 2, 0.025 * (b[3] - b[1])
     if content[0] >= mid:
-        x0 = max(x0, mid - lim)
+        cut = mid - lim
     elif content[2] <= mid:
-        x1 = min(x1, mid + lim)
-    return x0, x1
+        cut = mid + lim
+    else:
+        return x0, x1
+    if _upper(c, y0) and _slices(c.geo, cut, y0, y1):  # a straight edge down the chest: the body stays whole
+        return x0, x1
+    return (max(x0, cut), x1) if content[0] >= mid else (x0, min(x1, cut))
+
+
+def _upper(c: _Candidate, y0: float) -> bool:
+    """Whether a crop reaches up to the shoulder girdle (where a straight edge would slice the chest
+    or the upper back; lower down, an edge at the midline between the legs is a landmark)."""
+    return c.neck is not None and y0 < c.neck[3] + 0.12 * c.height
+
+
+def _slices(geo: ViewGeometry, x: float, y0: float, y1: float) -> bool:
+    """Whether a vertical cut at x would run through the trunk over much of the crop's height
+    (between the legs it crosses only the pelvis, and is a fair edge)."""
+    line = shapely.LineString([(x, y0), (x, y1)])
+    cut = paths.geometry(geo.silhouette).intersection(line)
+    runs = [float(g.length) for g in getattr(cut, "geoms", [cut])]  # the longest stretch of body it runs through
+    return max(runs, default=0.0) > 0.35 * (y1 - y0)
 
 
 def _trim(crop: Box, part: Box, content: Box, gap: float) -> Box:
@@ -558,13 +600,42 @@ def _detach(picks: list[_Pick], cands: list[_Candidate], zobj: dict[str, queries
     return sorted(picks, key=lambda p: p.cand.ordinal)
 
 
+def _within(box: Box, crop: Box) -> bool:
+    return crop[0] <= box[0] and crop[1] <= box[1] and box[2] <= crop[2] and box[3] <= crop[3]
+
+
+def _settle(picks: list[_Pick]) -> dict[int, list[ZoneDrawing]]:
+    """The zones each panel draws, every one of them whole inside its panel: a zone the crop would
+    clip at its edge is left to another panel that shows it whole, else the crop grows to take it in."""
+    out: dict[int, list[ZoneDrawing]] = {}
+    for p in picks:
+        assert p.crop is not None
+        c = p.cand
+        m = 0.01 * c.height
+        for _ in range(6):
+            crop = p.crop
+            cut = [z for z in c.zones.values() if paths.overlap(z.box, crop) > 0 and not _within(z.box, crop)]
+            grow = [z.box for z in cut if not any(q is not p and q.crop and z.slug in q.cand.zones
+                                                  and _within(q.cand.zones[z.slug].box, q.crop) for q in picks)]
+            if not grow:
+                break
+            u = paths.union([crop, *[_grown(b, m) for b in grow]])
+            assert u is not None
+            b = c.geo.body
+            p.crop = (max(u[0], b[0] - 0.03 * c.height), max(u[1], b[1] - 0.03 * c.height),
+                      min(u[2], b[2] + 0.03 * c.height), min(u[3], b[3] + 0.03 * c.height))
+        out[id(p)] = [z for z in c.zones.values() if _within(z.box, p.crop)]
+    return out
+
+
 def _panels(picks: list[_Pick], zobj: dict[str, queries.Row], links: bool) -> list[Panel]:
     turned = _turns(picks, zobj)
+    settled = _settle(picks)
     panels = []
     for p in picks:
         c = p.cand
         assert p.crop is not None
-        zones = [z for z in c.zones.values() if paths.overlap(z.box, p.crop) > 0]
+        zones = settled[id(p)]
         muscles = c.muscles
         if links:  # embeds: the muscle and each zone open their atlas page
             muscles = [replace(m, href=urls.muscle(m.slug)) for m in muscles]
@@ -575,14 +646,16 @@ def _panels(picks: list[_Pick], zobj: dict[str, queries.Row], links: bool) -> li
         if turn:
             compass = f"as it hangs: {compass}" if compass else "turned to hang as in the whole-body views"
         panels.append(Panel(geometry=c.geo, muscles=muscles, zones=zones, marks=c.marks, crop=p.crop,
-                            subheading=sub, compass=compass, turned=turn))
+                            subheading=sub, compass=compass, turned=turn, closeup=c.closeup))
     return panels
 
 
 def compose(conn: sqlite3.Connection, zones: dict[str, ZoneDrawing], muscle: str | None = None, side: str = "right",
             views: list[str] | None = None, links: bool = False, weight: dict[str, float] | None = None,
-            closeups: bool = True) -> list[Panel]:
-    """Panels that show every given zone (drawn on some view), the muscle and its trigger points."""
+            closeups: bool = True, align: bool = False) -> list[Panel]:
+    """Panels that show every given zone (drawn on some view), the muscle and its trigger points.
+
+    With align, whole-body panels show the same stretch of the body, so they sit side by side at one scale."""
     cands = _candidates(conn, zones, muscle, side, views)
     if not cands:
         return []
@@ -592,7 +665,41 @@ def compose(conn: sqlite3.Connection, zones: dict[str, ZoneDrawing], muscle: str
         picks = _detach(picks, cands, queries.zone_objects(conn))
     if len(picks) == 1 and not picks[0].cand.closeup:
         picks = _second_view(picks[0], cands, w)
+    picks = _drop_repeats(picks)
+    whole = [p for p in picks if p.crop and not p.cand.closeup]
+    if align and len(whole) > 1:
+        y0, y1 = min(p.crop[1] for p in whole if p.crop), max(p.crop[3] for p in whole if p.crop)
+        for p in whole:
+            assert p.crop is not None
+            p.crop = (p.crop[0], y0, p.crop[2], y1)
     return _panels(picks, queries.zone_objects(conn), links)
+
+
+def _drop_repeats(picks: list[_Pick]) -> list[_Pick]:
+    """A second close-up of a part already shown close up stays only for a zone no other chosen view
+    draws: the top of the foot, whose ankle spillover the back view draws too, goes, and the back
+    view's crop takes that zone in instead."""
+    out = list(picks)
+    seen: set[str] = set()
+    for p in picks:
+        part = next((x for x in p.cand.geo.view.split("-") if x in CLOSEUP_PARTS), None) if p.cand.closeup else None
+        if part is None:
+            continue
+        if part in seen and not (p.muscle and p.cand.muscles):
+            own = set(p.zones) | {z for z in p.cand.zones if p.crop and _inside(p.cand.zones[z].box, p.crop)}
+            others = [q for q in out if q is not p]
+            home = {z: min((q for q in others if z in q.cand.zones), key=lambda q: (q.cand.closeup, q.cand.ordinal),
+                           default=None) for z in own}
+            if all(home.values()):
+                for z, q in home.items():
+                    assert q is not None
+                    if not (q.crop and _inside(q.cand.zones[z].box, q.crop)):
+                        q.zones.add(z)
+                        q.crop = _crop(q.cand, _content_boxes(q))
+                out.remove(p)
+                continue
+        seen.add(part)
+    return out
 
 
 def drawn_zones(panels: Iterable[Panel]) -> set[str]:
@@ -667,15 +774,11 @@ def heat_map(conn: sqlite3.Connection, counts: dict[str, int], title: str, desc:
     zones = {z: ZoneDrawing(slug=z, name=f"{zobj[z]['name']}: {n} muscle{'s' if n > 1 else ''}", d="", kind="heat",
                             level=heat_level(n, top), href=urls.zone(z) if links else None)
              for z, n in sorted(counts.items(), key=lambda kv: kv[1])}
-    panels = compose(conn, zones, weight={z: 1.0 + zd.level / 10 for z, zd in zones.items()}, closeups=False)
+    # front and back over the same stretch of the body, so they sit side by side at one scale
+    panels = compose(conn, zones, weight={z: 1.0 + zd.level / 10 for z, zd in zones.items()}, closeups=False,
+                     align=True)
     if not panels:
         return None
-    # front and back over the same stretch of the body, so they sit side by side at one scale
-    whole = [p.crop for p in panels if p.crop and not is_closeup(p.geometry.view)]
-    if len(whole) > 1:
-        y0, y1 = min(c[1] for c in whole), max(c[3] for c in whole)
-        panels = [replace(p, crop=(p.crop[0], y0, p.crop[2], y1)) if p.crop and not is_closeup(p.geometry.view) else p
-                  for p in panels]
     return render(panels, title, desc, replace(opts, heat_max=top, plate=None), map_id=map_id)
 
 

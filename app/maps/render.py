@@ -40,10 +40,11 @@ SCHEMES: dict[str, dict[str, str]] = {
 }
 # heat levels, light to dark: lightness alone orders them, so they read apart in greyscale too
 HEAT_PALETTES: dict[str, tuple[str, ...]] = {
-    # light enough at the top that the face drawn over it stays readable; hatching tells 4 from 5
-    "clinical": ("#fff0c2", "#fdca7e", "#f79c52", "#e8613a", "#b8283a"),
+    # the lowest level a saturated yellow that stands off the skin on a projector; each level well
+    # darker than the one below, the top a deep wine (the face drawn over it keeps a white halo)
+    "clinical": ("#f7c631", "#f08a24", "#de4a26", "#a61d33", "#4f0a2a"),
     "colour-blind": ("#fde725", "#5ec962", "#21918c", "#3b528b", "#440154"),
-    "greyscale": ("#e3e3e3", "#bdbdbd", "#8f8f8f", "#5c5c5c", "#262626"),
+    "greyscale": ("#c4c4c4", "#9c9c9c", "#747474", "#4a4a4a", "#1a1a1a"),
 }
 HEAT_LEVELS = 5
 PLATES = ("superficial", "deep", "all")
@@ -55,7 +56,6 @@ GAP = 26.0
 # every text is at least 14 px on a 1200-pixel picture (a lecturer's slide)
 TITLE, HEAD, SUB, LEGEND, LABEL, SIDE, ATTR, CHART = 22.0, 16.0, 14.0, 14.0, 14.0, 15.0, 14.0, 14.0
 MIN_PX = 10.0  # smallest text, in pixels of the delivered picture, when a narrower width is asked for
-CLOSEUP_ZOOM = 2.0  # a close-up's scale at most this many times that of the whole views beside it
 CROSS = 6.5  # half the size of a trigger point's X
 
 
@@ -128,6 +128,7 @@ class Panel:
     compass: str = ""  # orientation of a close-up, e.g. "↓ fingers · thumb ←"
     turned: bool = False  # drawn turned by 180 degrees (hands hang as in the whole-body views)
     chart: bool = False  # a teaching chart: every right-side muscle named in the margin
+    closeup: bool = False  # a close-up (hand, foot, head): never drawn taller than the whole-body panels
 
 
 @dataclass(frozen=True)
@@ -372,12 +373,14 @@ def _rows(slots: list[_Slot], max_w: float, max_h: float, head_h: float, tall: b
     for row, h in zip(rows, heights, strict=True):
         for s, r in zip(row, _relative(row), strict=True):
             s.scale = h * r / (s.crop[3] - s.crop[1])
+    _cap_closeups(rows)
     return rows
 
 
 def _relative(row: list[_Slot]) -> list[float]:
     """Each panel's height as a share of the row's: crops of figures of one size (the whole-body
-    views) share one scale, so no panel is zoomed in further than its neighbour."""
+    views) share one scale, so no panel is zoomed in further than its neighbour; a close-up is
+    shown whole, never taller than the tallest whole-body panel beside it."""
     def family(s: _Slot) -> float:
         b = s.panel.geometry.body
         return round(b[3] - b[1])
@@ -385,10 +388,19 @@ def _relative(row: list[_Slot]) -> list[float]:
     tallest: dict[float, float] = {}
     for s in row:
         tallest[family(s)] = max(tallest.get(family(s), 0.0), s.crop[3] - s.crop[1])
-    ref = max(tallest)  # the whole-body views; a close-up beside them is drawn at most CLOSEUP_ZOOM times larger
-    rel = [(s.crop[3] - s.crop[1]) / tallest[family(s)] for s in row]
-    return [r if family(s) == ref else min(r, CLOSEUP_ZOOM * (s.crop[3] - s.crop[1]) / tallest[ref])
-            for s, r in zip(row, rel, strict=True)]
+    return [min(1.0, (s.crop[3] - s.crop[1]) / tallest[family(s)]) for s in row]
+
+
+def _cap_closeups(rows: list[list[_Slot]]) -> None:
+    """No close-up taller than the tallest whole-body panel of the map (in any row)."""
+    whole = [s.fig_h for row in rows for s in row if not s.panel.closeup]
+    if not whole:
+        return
+    top = max(whole)
+    for row in rows:
+        for s in row:
+            if s.panel.closeup and s.fig_h > top:
+                s.scale *= top / s.fig_h
 
 
 def _partitions(n: int, k: int) -> list[tuple[int, ...]]:
