@@ -527,8 +527,8 @@ _SIDE_WORDS = {"R": ("Right side", "Right", "R"), "L": ("Left side", "Left", "L"
 def _header(ctx: _Ctx, slot: _Slot, g: Group, head_h: float) -> None:
     dwg, t = ctx.dwg, ctx.t
     p = slot.panel
-    x0 = slot.x + slot.margin_l
-    w = slot.fig_w
+    # a chart's header sits over its figure; any other panel's over the room its header was given
+    x0, w = (slot.x + slot.margin_l, slot.fig_w) if p.chart else (slot.x, slot.width)
     cx = x0 + w / 2
     left, right, words = _sides(slot)
     heading = "" if ctx.single else (p.heading or p.geometry.title)
@@ -926,6 +926,67 @@ def _slots(panels: Sequence[Panel], opts: Options, t: float) -> list[_Slot]:
     return slots
 
 
+def _header_need(slot: _Slot, t: float) -> float:
+    """The width a panel's two header lines take at their full size."""
+    p = slot.panel
+    left, _, words = _sides(slot)
+    heading = p.heading or p.geometry.title
+    if words and words.split()[0].lower() not in heading.lower():
+        heading = f"{heading} · {words}"
+    need = text_width(heading, HEAD * t, "semibold")
+    bits = [p.subheading, p.compass]
+    if left:
+        need += 2 * (text_width("Right", SIDE * t, "bold") + 12)
+        bits.insert(0, "R = right, L = left")
+    sub = " · ".join(b for b in bits if b)
+    return max(need, text_width(sub, SUB * t) + 6) + 6
+
+
+SLIDE_RATIO = 0.8  # a composed map's canvas at most this tall for its width: a slide, never a portrait page
+
+
+def _legend_height(items: list[tuple[str, str]], opts: Options, t: float, room: float, column: bool) -> float:
+    if not items:
+        return 0.0
+    ctx = _Ctx(svgwrite.Drawing(), opts, SCHEMES[opts.scheme], t, "m")
+    return _legend(ctx, items, 0.0, 0.0, room, column=column)[1]
+
+
+def _arrange(slots: list[_Slot], items: list[tuple[str, str]], title: str, opts: Options, t: float,
+             head_h: float, legend_col: float) -> tuple[list[list[_Slot]], bool]:
+    """Rows of panels and where the legend goes (beside a single row, or under the panels), chosen so
+    the figures are drawn largest on a slide-shaped canvas of the delivered width: no taller than
+    SLIDE_RATIO of its width, the legend under short panels when that lets them be wider."""
+    best: tuple[bool, float, float, bool] | None = None
+    for beside in ((False, True) if items else (False,)):
+        side_w = legend_col + GAP if beside else 0.0
+        for max_h in (860.0, 780.0, 700.0, 630.0, 560.0, 500.0, 440.0, 380.0, 330.0):
+            rows = _rows(slots, CANVAS_W - 2 * PAD - side_w, max_h, head_h)
+            if beside and len(rows) > 1:
+                continue
+            content_w = max(sum(s.width for s in row) + GAP * (len(row) - 1) for row in rows)
+            content_h = sum(head_h + max(s.fig_h for s in row) for row in rows) + GAP * (len(rows) - 1)
+            total_w = min(CANVAS_W, max(content_w + side_w + 2 * PAD, 640.0))
+            lines = len(_wrap(title, TITLE * t, total_w - 2 * PAD, "bold"))
+            top = PAD + TITLE * t * 1.25 * lines + 10
+            if beside:
+                body = max(content_h, head_h + _legend_height(items, opts, t, legend_col, True))
+            else:
+                body = content_h + (10 + _legend_height(items, opts, t, total_w - 2 * PAD, False) if items else 0.0)
+            total_h = top + body + ATTR * t * 1.6 + PAD * 0.6
+            fits = total_h <= SLIDE_RATIO * total_w
+            drawn = sum(s.fig_w * s.fig_h for row in rows for s in row) * (CANVAS_W / total_w) ** 2
+            score = drawn if fits else -total_h / total_w
+            if best is None or (fits, score) > (best[0], best[1]):
+                best = (fits, score, max_h, beside)
+            if fits:
+                break  # lower heights only draw the figures smaller
+    assert best is not None
+    _, _, max_h, beside = best
+    side_w = legend_col + GAP if beside else 0.0
+    return _rows(slots, CANVAS_W - 2 * PAD - side_w, max_h, head_h), beside
+
+
 def render(
     panels: Sequence[Panel],
     title: str,
@@ -951,11 +1012,22 @@ def render(
     slots = _slots(panels, opts, t)
     head_h = HEAD * t * 1.25 + SUB * t * 1.35 + 8  # the second line: region, compass or side key
     items = _legend_items(opts, panels) if opts.legend else []
-    rows = _rows(slots, CANVAS_W - 2 * PAD, 1500.0 if whole else 860.0, head_h, tall=whole)
+    legend_col = 330.0
+    if whole:
+        rows = _rows(slots, CANVAS_W - 2 * PAD, 1500.0, head_h, tall=True)
+        beside = False
+    else:
+        rows, beside = _arrange(slots, items, title, opts, t, head_h, legend_col)
+        for _ in range(4):  # a panel narrower than its header is given room beside its figure, never squeezed text
+            short = [(s, need) for s in slots if not s.panel.chart
+                     if (need := _header_need(s, t)) > s.fig_w + s.margin_l + s.margin_r + 0.5]
+            if not short:
+                break
+            for s, need in short:
+                s.margin_l = s.margin_r = (need - s.fig_w) / 2 + 1
+            rows, beside = _arrange(slots, items, title, opts, t, head_h, legend_col)
     content_w = max(sum(s.width for s in row) + GAP * (len(row) - 1) for row in rows)
     content_h = sum(head_h + max(s.fig_h for s in row) for row in rows) + GAP * (len(rows) - 1)
-    legend_col = 330.0
-    beside = bool(items) and not whole and len(rows) == 1 and content_w + legend_col + GAP <= CANVAS_W - 2 * PAD
     side_w = legend_col + GAP if beside else 0.0
     total_w = content_w + 2 * PAD if whole else min(CANVAS_W, max(content_w + side_w + 2 * PAD, 640.0))
     title_lines = _wrap(title, TITLE * t, total_w - 2 * PAD, "bold")
