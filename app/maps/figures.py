@@ -326,7 +326,7 @@ def _one_side(c: _Candidate, content: Box, x0: float, x1: float, y0: float, y1: 
 def _upper(c: _Candidate, y0: float) -> bool:
     """Whether a crop reaches up to the shoulder girdle (where a straight edge would slice the chest
     or the upper back; lower down, an edge at the midline between the legs is a landmark)."""
-    return c.neck is not None and y0 < c.neck[3] + 0.12 * c.height
+    return c.neck is not None and y0 < c.neck[3] + 0.05 * c.height
 
 
 def _slices(geo: ViewGeometry, x: float, y0: float, y1: float) -> bool:
