@@ -83,7 +83,7 @@ def test_left_and_right_are_consistent(atlas: Atlas) -> None:
 
 def test_the_left_lateral_view_mirrors_the_right_one_point_for_point(atlas: Atlas) -> None:
     """The left lateral view is the right lateral drawing mirrored: shapes and trigger points alike."""
-    from app.loader.build import _at
+    from app.loader.build import trigger_point_at
 
     right, left = atlas.views["lateral"], atlas.views["lateral-left"]
     mid = atlas.figures["lateral-left"].midline
@@ -95,8 +95,8 @@ def test_the_left_lateral_view_mirrors_the_right_one_point_for_point(atlas: Atla
         if r is None or lft is None:
             continue
         for tp in m.trigger_points:
-            xr, yr = r.place(*_at(tp, "lateral", atlas))
-            xl, yl = lft.place(*_at(tp, "lateral-left", atlas))
+            xr, yr = r.frame.at(*trigger_point_at(tp, "lateral", atlas))
+            xl, yl = lft.frame.at(*trigger_point_at(tp, "lateral-left", atlas))
             assert abs((2 * mid - xr) - xl) < 0.5 and abs(yr - yl) < 0.5, (slug, tp.label)
             checked += 1
     assert checked > 50

@@ -1,4 +1,4 @@
-"""A drawing of one view with every shape and landmark labelled: a tool for figure authors."""
+"""A drawing of one view with every shape, frame and trigger point labelled: a tool for figure authors."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any, cast
 
 import resvg_py
 
-from app.loader.build import read_atlas
+from app.loader.build import read_atlas, trigger_point_at
 from app.maps.fonts import resvg_font_options
 
 
@@ -21,7 +21,6 @@ def draw_view(data_dir: Path, figure_dir: Path, view: str, what: str, crop: str 
     if view not in atlas.views:
         raise ValueError("\n".join(fig_problems) or f"no view '{view}'")
     cv = atlas.views[view]
-    fig = atlas.figures[view]
     x, y, w, h = (float(v) for v in crop.split(",")) if crop else (0.0, 0.0, cv.width, cv.height)
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{x} {y} {w} {h}" width="{w * scale:.0f}" '
            f'height="{h * scale:.0f}"><rect x="{x}" y="{y}" width="{w}" height="{h}" fill="#fff"/>',
@@ -51,9 +50,9 @@ def draw_view(data_dir: Path, figure_dir: Path, view: str, what: str, crop: str 
                        f'stroke-width=".8"/><path d="M{f.i0[0]:.1f} {f.i0[1]:.1f}L{f.i1[0]:.1f} {f.i1[1]:.1f}" '
                        f'stroke="#a70" stroke-width=".8"/>')
             mus = atlas.content.muscles.get(slug)
-            if mus and side == "right":
+            if mus and side == cv.sides[0]:
                 for tp in mus.trigger_points:
-                    px, py = f.at(*tp.at_views.get(fig.view, tp.at))
+                    px, py = f.at(*trigger_point_at(tp, view, atlas))
                     out.append(f'<path d="M{px - 2:.1f} {py - 2:.1f}l4 4m0 -4l-4 4" stroke="#000" stroke-width=".8"/>')
                 c = m.polygon.representative_point()
                 out.append(f'<text x="{c.x:.1f}" y="{c.y:.1f}" font-size="{fs}" text-anchor="middle" '

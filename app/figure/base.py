@@ -1,4 +1,4 @@
-"""Put a view on the mesh: project the body, and fit the spline that carries old drawings onto it."""
+"""Put a view on the mesh: the posed body projected with the view's camera, cached on disk."""
 
 from __future__ import annotations
 

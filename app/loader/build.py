@@ -124,7 +124,7 @@ def read_atlas(data_dir: Path, figure_dir: Path) -> Atlas:
     return atlas
 
 
-def _at(tp: TriggerPoint, view: str, atlas: Atlas) -> tuple[float, float]:
+def trigger_point_at(tp: TriggerPoint, view: str, atlas: Atlas) -> tuple[float, float]:
     """Where a trigger point sits in its muscle's frame on a view: its own entry, else the entry of the
     view whose drawing this one mirrors (the left lateral is the right lateral's), else ``at``."""
     fig = atlas.figures[view]
@@ -147,8 +147,7 @@ def _check_positions(atlas: Atlas) -> None:
                         atlas.problems.append(Problem(f, f"trigger_points[{i}].at_views.{view}",
                                                       "the muscle is not drawn on this view"))
                     continue
-                u, v = _at(tp, view, atlas)
-                x, y = shape.place(u, v)
+                x, y = shape.frame.at(*trigger_point_at(tp, view, atlas))
                 if not shape.polygon.buffer(0.5).contains(ShapelyPoint(x, y)):
                     atlas.problems.append(Problem(
                         f, f"trigger_points[{i}].at", f"lies outside the muscle's shape on the {view} view "
@@ -243,7 +242,7 @@ def _insert(s: Session, atlas: Atlas, digest: str) -> None:
                 for view, cv in atlas.views.items():
                     shape = cv.muscles.get((m.slug, side))
                     if shape is not None:
-                        x, y = shape.place(*_at(tp, view, atlas))
+                        x, y = shape.frame.at(*trigger_point_at(tp, view, atlas))
                         s.add(db.TriggerPointPositionRow(tp=tp_id, view=view, side=side, x=round(x, 1),
                                                          y=round(y, 1)))
         for link in m.conditions:
