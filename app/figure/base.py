@@ -8,9 +8,11 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import shapely
 import shapely.errors
-from shapely.geometry import box
+from shapely.geometry import MultiPolygon, Polygon, box
+from shapely.geometry.base import BaseGeometry
 
 from app.figure import mesh as meshmod
 from app.figure.pose import anatomical, with_surface_points
@@ -30,11 +32,11 @@ def _cache_file(*key: object) -> Path:
 
 
 @lru_cache(maxsize=32)
-def _projection(camera: str, scale: float, ox: float, oy: float, above: float | None,
-                width: float, height: float) -> Projection:
+def _projection(key: str, width: float, height: float) -> Projection:
     """Projecting takes a second or two per view; the result is kept on disk beside the mesh wheel,
     keyed by the figure code and the view's placement, so builds and test servers reuse it."""
-    cached = _cache_file(camera, scale, ox, oy, above, width, height)
+    cfg = MeshBase.model_validate_json(key)
+    cached = _cache_file(key, width, height)
     if cached.exists():
         try:
             raw = json.loads(cached.read_text())
@@ -44,7 +46,7 @@ def _projection(camera: str, scale: float, ox: float, oy: float, above: float | 
                               front=shapely.from_wkt(raw["front"]) if raw.get("front") else None)
         except (ValueError, KeyError, TypeError, shapely.errors.GEOSException):
             pass  # a damaged cache file is recomputed
-    pr = _compute(camera, scale, ox, oy, above, width, height)
+    pr = _compute(cfg, width, height)
     cached.parent.mkdir(parents=True, exist_ok=True)
     tmp = cached.with_suffix(f".{os.getpid()}.tmp")
     tmp.write_text(json.dumps({"outline": pr.outline.wkt, "lines": pr.lines, "joints": pr.joints,
@@ -53,22 +55,44 @@ def _projection(camera: str, scale: float, ox: float, oy: float, above: float | 
     return pr
 
 
-def _compute(camera: str, scale: float, ox: float, oy: float, above: float | None,
-             width: float, height: float) -> Projection:
+def _compute(cfg: MeshBase, width: float, height: float) -> Projection:
     m = posed()
-    keep = None
-    if above is not None:
-        keep = m.verts[m.tris][:, :, 1].max(axis=1) > above
-    pr = project(m, camera, Placement(scale, ox, oy), keep=keep)
-    if above is not None:
+    heights = m.verts[m.tris][:, :, 1]
+    keep = np.ones(len(m.tris), dtype=bool)
+    if cfg.above is not None:
+        keep &= heights.max(axis=1) > cfg.above
+    if cfg.below is not None:
+        keep &= heights.min(axis=1) < cfg.below
+    if cfg.part is not None:
+        side, limb = cfg.part.split("-")
+        if limb == "arm":
+            keep &= m.arms[side][m.tris].all(axis=1)
+        else:  # a leg: the body's right is at -x; the other leg and the hands beside the thigh go
+            sign = -1.0 if side == "r" else 1.0
+            keep &= (sign * m.verts[m.tris][:, :, 0] > 0.05).all(axis=1) & ~m.arms[side][m.tris].any(axis=1)
+    far = {"right": "l", "left": "r"}.get(cfg.camera)
+    if far is not None and cfg.part is None:
+        # on a side view the far hand hangs behind the thigh and only its fingertips peek out past
+        # the buttock, a comb of stubs no chart draws
+        keep &= ~m.hands[far][m.tris].any(axis=1)
+    closeup = cfg.above is not None or cfg.below is not None or cfg.part is not None
+    pr = project(m, cfg.camera, Placement(cfg.scale, cfg.origin[0], cfg.origin[1]), keep=None if keep.all() else keep,
+                 roll=cfg.roll)
+    if closeup:
         # a close-up is cut straight across where the view ends
-        frame = box(-10, -10, width + 10, height - 4)
-        outline = pr.outline.intersection(frame)
-        lines = [ln for ln in pr.lines if all(y < height - 4 for _, y in ln)]
+        frame = box(4, 4, width - 4, height - 4)
+        outline = _polygons(pr.outline.intersection(frame))
+        lines = [ln for ln in pr.lines if all(4 < x < width - 4 and 4 < y < height - 4 for x, y in ln)]
         front = pr.front.intersection(frame) if pr.front is not None else None
         return Projection(outline=outline, lines=lines, joints=pr.joints, front=front)
     return pr
 
 
+def _polygons(g: BaseGeometry) -> BaseGeometry:
+    """What is left of the skin inside the frame, without the slivers the cut may leave."""
+    parts = [p for p in getattr(g, "geoms", [g]) if isinstance(p, Polygon) and p.area > 4]
+    return parts[0] if len(parts) == 1 else MultiPolygon(parts)
+
+
 def projection(cfg: MeshBase, width: float, height: float) -> Projection:
-    return _projection(cfg.camera, cfg.scale, cfg.origin[0], cfg.origin[1], cfg.above, width, height)
+    return _projection(cfg.model_dump_json(), width, height)

@@ -39,6 +39,8 @@ class Mesh:
     # vertices of each hand ("r", "l"), found while posing: a hand hanging in front of the hip is
     # drawn in front of what lies behind it on a side view
     hands: dict[str, npt.NDArray[np.bool_]] = field(default_factory=dict)
+    # vertices of each arm ("r", "l") from the shoulder down: a close-up of the hand keeps only its arm
+    arms: dict[str, npt.NDArray[np.bool_]] = field(default_factory=dict)
 
 
 def default_cache() -> Path:

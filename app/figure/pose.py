@@ -42,6 +42,7 @@ def anatomical(mesh: Mesh, abduction_deg: float = 9.0, supination_deg: float = 8
     v = np.vstack([mesh.verts, np.array([mesh.joints[n] for n in names])])
     orig = dict(mesh.joints)
     hands: dict[str, npt.NDArray[np.bool_]] = {}
+    arms: dict[str, npt.NDArray[np.bool_]] = {}
     for side, sign in (("r", -1.0), ("l", 1.0)):
         joints = {n: v[len(mesh.verts) + i] for i, n in enumerate(names)}
         sh, el, wr = (joints[f"{side}-{j}"].copy() for j in ("shoulder", "elbow", "hand"))
@@ -50,6 +51,7 @@ def anatomical(mesh: Mesh, abduction_deg: float = 9.0, supination_deg: float = 8
         d = v[:, 1] - sh[1]
         phi = np.degrees(np.arctan2(d, u))
         in_arm = _smooth(phi, -84.0, -66.0) * _smooth(u, -0.35, 0.45)
+        arms[side] = (in_arm > 0.5)[: len(mesh.verts)]
         upper = el - sh
         # 1. straighten the elbow: the forearm turns about the elbow into the line of the upper arm
         t = (v - el) @ (upper / np.linalg.norm(upper))
@@ -90,7 +92,8 @@ def anatomical(mesh: Mesh, abduction_deg: float = 9.0, supination_deg: float = 8
         ang = math.atan2(leg[0], -leg[1]) - math.atan2(target[0], -target[1])
         v = _rotate(v, hip, axis, -w_leg * ang)
     n = len(mesh.verts)
-    return replace(mesh, verts=v[:n], joints={name: v[n + i] for i, name in enumerate(names)}, hands=hands)
+    return replace(mesh, verts=v[:n], joints={name: v[n + i] for i, name in enumerate(names)}, hands=hands,
+                   arms=arms)
 
 
 def with_surface_points(mesh: Mesh) -> Mesh:

@@ -27,6 +27,10 @@ CAMERAS: dict[str, Camera] = {
     "back": lambda p: np.c_[-p[:, 0], p[:, 1], -p[:, 2]],
     "right": lambda p: np.c_[p[:, 2], p[:, 1], -p[:, 0]],  # the body's right side faces the viewer
     "left": lambda p: np.c_[-p[:, 2], p[:, 1], p[:, 0]],
+    # from above, the front of the body at the top of the view: the back of the foot, toes up
+    "top": lambda p: np.c_[-p[:, 0], p[:, 2], p[:, 1]],
+    # from below, front at the top: the sole, the big toe of the right foot on the viewer's right
+    "bottom": lambda p: np.c_[p[:, 0], p[:, 2], -p[:, 1]],
 }
 
 
@@ -57,9 +61,17 @@ def _to_view(p: Array, at: Placement) -> Array:
     return out
 
 
-def project(mesh: Mesh, camera: str, at: Placement, *, px: float = 3.0, keep: Array | None = None) -> Projection:
-    """``keep``: a boolean mask of triangles to draw (a close-up of one hand hides the other)."""
-    cam = CAMERAS[camera]
+def project(mesh: Mesh, camera: str, at: Placement, *, px: float = 3.0, keep: Array | None = None,
+            roll: int = 0) -> Projection:
+    """``keep``: a boolean mask of triangles to draw (a close-up of one hand hides the other);
+    ``roll``: 180 turns the view upside down (a hanging hand drawn fingers up)."""
+    base = CAMERAS[camera]
+
+    def cam(p: Array) -> Array:
+        q = base(p)
+        out: Array = np.c_[-q[:, 0], -q[:, 1], q[:, 2]] if roll == 180 else q
+        return out
+
     pv = _to_view(cam(mesh.verts), at)
     tris = mesh.tris if keep is None else mesh.tris[keep]
     t = pv[tris]
@@ -97,14 +109,23 @@ def project(mesh: Mesh, camera: str, at: Placement, *, px: float = 3.0, keep: Ar
         out: Array = a[tri, 2] - (n[tri, 0] * (x - a[tri, 0]) + n[tri, 1] * (y - a[tri, 1])) / nz[tri]
         return out
 
-    # edges with the faces on either side
+    # edges with the faces on either side; an edge the close-up's cut opened (one face kept, one
+    # dropped) is no line of the body: the frame draws that cut
     faces_of: dict[tuple[int, int], list[int]] = defaultdict(list)
     for fi, tri in enumerate(tris):
         for k in range(3):
             e = (int(tri[k]), int(tri[(k + 1) % 3]))
             faces_of[(min(e), max(e))].append(fi)
+    if keep is not None:
+        for tri in mesh.tris[~keep]:
+            for k in range(3):
+                e = (int(tri[k]), int(tri[(k + 1) % 3]))
+                if (min(e), max(e)) in faces_of:
+                    faces_of[(min(e), max(e))].append(-1)
     chosen = []
     for e, fs in faces_of.items():
+        if -1 in fs:
+            continue
         if len(fs) == 1:
             if front[fs[0]]:
                 chosen.append(e)  # a rim: eyelids around the eye
@@ -121,7 +142,10 @@ def project(mesh: Mesh, camera: str, at: Placement, *, px: float = 3.0, keep: Ar
     hit = ids[row, col] - 1
     tol = 0.012 * at.scale
     depth = np.where(hit >= 0, depth_at(np.maximum(hit, 0), pts[..., 0], pts[..., 1]), -np.inf)
-    visible = ((hit < 0) | (pts[..., 2] >= depth - tol)).sum(axis=1) >= 2
+    # on a cut close-up, a line seen through the cut (the inside of the heel through the open ankle)
+    # lies over no kept face: only lines over the body's own surface count
+    seen = (pts[..., 2] >= depth - tol) if keep is not None else ((hit < 0) | (pts[..., 2] >= depth - tol))
+    visible = seen.sum(axis=1) >= 2
     lines = [_chaikin(ln, closed=False) for ln in _chains(edges[visible], pv)]
     outline = _smooth(outline)
     joints = {}

@@ -53,10 +53,13 @@ class View(StrEnum):
     lateral = "lateral"
     lateral_left = "lateral-left"
     head_lateral = "head-lateral"
+    head_anterior = "head-anterior"
     hand_palmar = "hand-palmar"
     hand_dorsal = "hand-dorsal"
     foot_plantar = "foot-plantar"
     foot_dorsal = "foot-dorsal"
+    foot_medial = "foot-medial"
+    foot_lateral = "foot-lateral"
 
 
 class Depth(StrEnum):

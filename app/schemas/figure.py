@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
@@ -15,11 +15,18 @@ XY = Annotated[list[float], Field(min_length=2, max_length=2)]
 class MeshBase(Strict):
     """Draw this view's body from the open mesh (see app/figure): which camera, and where it lands."""
 
-    camera: Annotated[str, StringConstraints(pattern=r"^(front|back|right|left)$")]
+    # front, back, right, left: the standing body seen from there; top, bottom: seen from above or
+    # below with its front at the top of the view (the back of the foot, the sole)
+    camera: Annotated[str, StringConstraints(pattern=r"^(front|back|right|left|top|bottom)$")]
+    # 180: the view turned upside down, so a hanging hand is drawn fingers up as hand charts are
+    roll: Literal[0, 180] = 0
     scale: float = Field(gt=0)  # view units per mesh unit
     origin: XY  # where the mesh's (0, 0) lands in the view
-    # close-ups: keep only the mesh above this height (mesh units) and cut the outline to the view
+    # close-ups: keep only the mesh above / below these heights (mesh units), only one limb
+    # (``r-arm``: the right arm; ``r-leg``: the right leg), and cut the outline to the view
     above: float | None = None
+    below: float | None = None
+    part: Annotated[str, StringConstraints(pattern=r"^[rl]-(arm|leg)$")] | None = None
 
 
 class FigureView(Strict):
