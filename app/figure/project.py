@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 import shapely
 from PIL import Image, ImageDraw
 from shapely.geometry import LineString, MultiPolygon, Polygon
@@ -61,7 +62,7 @@ def _to_view(p: Array, at: Placement) -> Array:
     return out
 
 
-def project(mesh: Mesh, camera: str, at: Placement, *, px: float = 3.0, keep: Array | None = None,
+def project(mesh: Mesh, camera: str, at: Placement, *, px: float = 3.0, keep: npt.NDArray[np.bool_] | None = None,
             roll: int = 0) -> Projection:
     """``keep``: a boolean mask of triangles to draw (a close-up of one hand hides the other);
     ``roll``: 180 turns the view upside down (a hanging hand drawn fingers up)."""
