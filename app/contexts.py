@@ -100,7 +100,11 @@ def muscle(atlas: Atlas, slug: str) -> Ctx:
         if m is None:
             raise NotFound(f"no muscle '{slug}'")
         svg = figures.muscle_map(atlas.conn, slug, Options(width=None), map_id="muscle-map")
-    for tp in m["trigger_points"]:
+    many = len(m["trigger_points"]) > 1
+    for i, tp in enumerate(m["trigger_points"], start=1):
+        # the manual draws each trigger point's pattern in its own figure: so can the atlas
+        tp["map"] = {"svg": f"{urls.muscle_svg(slug)}?tp={i}", "png": f"{urls.muscle_png(slug)}?tp={i}&width=1200"} \
+            if many else None
         for kind in ("essential", "spillover"):
             for z in tp["referral"][kind]:
                 z["url"] = urls.zone(z["slug"])

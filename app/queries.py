@@ -180,21 +180,34 @@ def short_label(label: str, number: int) -> str:
     return f"TP{m[1]}" if m else f"TP{number}"
 
 
-def muscle_marks(conn: sqlite3.Connection, slug: str, view: str, side: str) -> list[TriggerPointMark]:
-    """The muscle's trigger points placed on one view: short label beside the X, full label in the legend."""
+def trigger_point_count(conn: sqlite3.Connection, slug: str) -> int:
+    return int(conn.execute("SELECT count(*) FROM trigger_point WHERE muscle = ?", (slug,)).fetchone()[0])
+
+
+def muscle_marks(conn: sqlite3.Connection, slug: str, view: str, side: str,
+                 tp: int | None = None) -> list[TriggerPointMark]:
+    """The muscle's trigger points placed on one view: short label beside the X, full label in the legend.
+    ``tp``: only the trigger point with this number (1 is the first)."""
     numbers = {r["id"]: i + 1 for i, r in enumerate(conn.execute(
         "SELECT id FROM trigger_point WHERE muscle = ? ORDER BY ordinal", (slug,)))}
     sql = ("SELECT p.x, p.y, t.id, t.label FROM tp_position p JOIN trigger_point t ON t.id = p.tp "
            "WHERE t.muscle = ? AND p.view = ? AND p.side = ? ORDER BY t.ordinal")
     return [TriggerPointMark(x=r["x"], y=r["y"], label=short_label(r["label"], numbers[r["id"]]), name=r["label"],
                              tp=r["label"])
-            for r in conn.execute(sql, (slug, view, side))]
+            for r in conn.execute(sql, (slug, view, side)) if tp is None or numbers[r["id"]] == tp]
 
 
-def muscle_pattern(conn: sqlite3.Connection, slug: str, side: str) -> dict[str, str]:
-    """Zone slug → 'essential' or 'spillover' over all the muscle's trigger points on one side."""
+def muscle_pattern(conn: sqlite3.Connection, slug: str, side: str, tp: int | None = None) -> dict[str, str]:
+    """Zone slug → 'essential' or 'spillover' over all the muscle's trigger points on one side
+    (``tp``: over that one trigger point, numbered from 1 in the muscle's order)."""
     out: dict[str, str] = {}
-    for r in conn.execute("SELECT zone, kind FROM referral WHERE muscle = ? AND muscle_side = ?", (slug, side)):
+    sql = ("SELECT r.zone, r.kind FROM referral r JOIN trigger_point t ON t.id = r.tp "
+           "WHERE r.muscle = ? AND r.muscle_side = ?")
+    args: tuple[object, ...] = (slug, side)
+    if tp is not None:
+        sql += " AND t.ordinal = (SELECT ordinal FROM trigger_point WHERE muscle = ? ORDER BY ordinal LIMIT 1 OFFSET ?)"
+        args += (slug, tp - 1)
+    for r in conn.execute(sql, args):
         if out.get(r["zone"]) != "essential":
             out[r["zone"]] = r["kind"]
     return out

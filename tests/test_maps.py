@@ -78,3 +78,32 @@ def test_schemes_render(client: TestClient, scheme: str) -> None:
     svg = client.get(f"/maps/muscles/upper-trapezius.svg?scheme={scheme}").text
     png = resvg_py.svg_to_bytes(svg_string=svg)
     assert bytes(png).startswith(b"\x89PNG")
+
+
+def _zones_of(root: ET.Element) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    for el in root.iter():
+        if el.get("data-zone"):
+            out.setdefault(el.get("class", "").split()[-1], set()).add(el.get("data-zone", ""))
+    return out
+
+
+def test_one_trigger_point_alone(client: TestClient) -> None:
+    """?tp=N draws that trigger point and its own pattern only, as the manual's per-point figures do."""
+    muscle = client.get("/api/muscles/temporalis").json()
+    tps = muscle["trigger_points"]
+    assert len(tps) >= 2
+    whole = _svg(client, "/maps/muscles/temporalis.svg")
+    assert len(list(whole.iter(f"{NS}use"))) + len(whole.findall(".//*[@data-tp]")) >= len(tps)
+    for i, tp in enumerate(tps, start=1):
+        root = _svg(client, f"/maps/muscles/temporalis.svg?tp={i}")
+        marks = {el.get("data-tp") for el in root.iter() if el.get("data-tp")}
+        assert marks == {tp["label"]}, (i, marks)
+        drawn = _zones_of(root)
+        ess = {z["slug"].removeprefix("right-") for z in tp["referral"]["essential"]}
+        assert {z.removeprefix("right-") for z in drawn.get("ess", set())} == ess, i
+    assert "trigger point 2" in client.get("/maps/muscles/temporalis.svg?tp=2").text
+    assert client.get("/maps/muscles/temporalis.svg?tp=9").status_code == 404
+    assert client.get("/maps/muscles/temporalis.svg?tp=0").status_code == 422
+    page = client.get("/muscles/temporalis").text
+    assert 'href="/maps/muscles/temporalis.svg?tp=1"' in page

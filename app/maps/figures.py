@@ -152,7 +152,7 @@ class _Pick:
 
 
 def _candidates(conn: sqlite3.Connection, zones: dict[str, ZoneDrawing], muscle: str | None, side: str,
-                views: list[str] | None) -> list[_Candidate]:
+                views: list[str] | None, tp: int | None = None) -> list[_Candidate]:
     """Every view that draws some of the zones or the muscle, zones re-shaped for that view."""
     out = []
     zobj = queries.zone_objects(conn)
@@ -166,7 +166,7 @@ def _candidates(conn: sqlite3.Connection, zones: dict[str, ZoneDrawing], muscle:
         c.zones = {z: replace(zd, d=shapes[z], bounds=None) for z, zd in zones.items() if z in shapes}
         if muscle:
             c.muscles = [m for m in queries.view_muscles(conn, view) if m.slug == muscle and m.side == side]
-            c.marks = queries.muscle_marks(conn, muscle, view, side) if c.muscles else []
+            c.marks = queries.muscle_marks(conn, muscle, view, side, tp) if c.muscles else []
         if c.zones or c.muscles:
             out.append(c)
     return out
@@ -652,11 +652,12 @@ def _panels(picks: list[_Pick], zobj: dict[str, queries.Row], links: bool) -> li
 
 def compose(conn: sqlite3.Connection, zones: dict[str, ZoneDrawing], muscle: str | None = None, side: str = "right",
             views: list[str] | None = None, links: bool = False, weight: dict[str, float] | None = None,
-            closeups: bool = True, align: bool = False) -> list[Panel]:
-    """Panels that show every given zone (drawn on some view), the muscle and its trigger points.
+            closeups: bool = True, align: bool = False, tp: int | None = None) -> list[Panel]:
+    """Panels that show every given zone (drawn on some view), the muscle and its trigger points
+    (``tp``: only that one).
 
     With align, whole-body panels show the same stretch of the body, so they sit side by side at one scale."""
-    cands = _candidates(conn, zones, muscle, side, views)
+    cands = _candidates(conn, zones, muscle, side, views, tp)
     if not cands:
         return []
     w = weight or {z: WEIGHT.get(zd.kind, 1.0) for z, zd in zones.items()}
@@ -707,15 +708,17 @@ def drawn_zones(panels: Iterable[Panel]) -> set[str]:
     return {z.slug for p in panels for z in p.zones if p.crop is None or _inside(z.box, p.crop)}
 
 
-def _pattern_zones(conn: sqlite3.Connection, slug: str, side: str = "right") -> dict[str, ZoneDrawing]:
+def _pattern_zones(conn: sqlite3.Connection, slug: str, side: str = "right", tp: int | None = None
+                   ) -> dict[str, ZoneDrawing]:
     zobj = queries.zone_objects(conn)
+    pattern = queries.muscle_pattern(conn, slug, side, tp)
     return {z: ZoneDrawing(slug=z, name=f"{zobj[z]['name']}: {k}", d="", kind=k)
-            for z, k in sorted(queries.muscle_pattern(conn, slug, side).items(), key=lambda zk: zk[1] == "essential")}
+            for z, k in sorted(pattern.items(), key=lambda zk: zk[1] == "essential")}
 
 
 def muscle_panels(conn: sqlite3.Connection, slug: str, views: list[str] | None = None,
-                  links: bool = False) -> list[Panel]:
-    return compose(conn, _pattern_zones(conn, slug), muscle=slug, views=views, links=links)
+                  links: bool = False, tp: int | None = None) -> list[Panel]:
+    return compose(conn, _pattern_zones(conn, slug, tp=tp), muscle=slug, views=views, links=links, tp=tp)
 
 
 def missing_zones(conn: sqlite3.Connection, slug: str) -> list[str]:
@@ -725,18 +728,22 @@ def missing_zones(conn: sqlite3.Connection, slug: str) -> list[str]:
 
 
 def muscle_map(conn: sqlite3.Connection, slug: str, opts: Options, views: list[str] | None = None,
-               map_id: str = "map", links: bool = False) -> str | None:
-    """One muscle: its shape, trigger points as X, essential zones solid and spillover stippled."""
+               map_id: str = "map", links: bool = False, tp: int | None = None) -> str | None:
+    """One muscle: its shape, trigger points as X, essential zones solid and spillover stippled.
+    ``tp``: one trigger point and its own pattern, as the manual draws each in its own figure
+    (None when the muscle has no trigger point of that number)."""
     name = queries.name_of(conn, "muscle", slug)
-    if name is None:
+    if name is None or (tp is not None and not 1 <= tp <= queries.trigger_point_count(conn, slug)):
         return None
-    panels = muscle_panels(conn, slug, views, links)
+    panels = muscle_panels(conn, slug, views, links, tp)
     if not panels:
         return None
-    desc = (f"Referral pattern of {name} trigger points on the right side: trigger points marked X, "
+    which = f"trigger point {tp}" if tp is not None else "trigger points"
+    desc = (f"Referral pattern of {name} {which} on the right side: trigger points marked X, "
             "essential zones solid, spillover zones stippled. The pattern is the mirror image on the left.")
-    return render(panels, f"{name} — trigger points and referral pattern", desc, replace(opts, plate=None),
-                  map_id=map_id)
+    title = f"{name} — trigger point {tp} and its referral pattern" if tp is not None else \
+        f"{name} — trigger points and referral pattern"
+    return render(panels, title, desc, replace(opts, plate=None), map_id=map_id)
 
 
 def bilateral(counts: dict[str, int], zobj: dict[str, queries.Row]) -> bool:

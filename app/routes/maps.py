@@ -103,12 +103,16 @@ def view_map(view: View, fmt: Annotated[str, figures.FMT_PATH], atlas: AtlasDep,
             summary="One muscle: shape, trigger points, referral pattern")
 def muscle_map(slug: str, fmt: Annotated[str, figures.FMT_PATH], atlas: AtlasDep, width: WidthQ = None,
                labels: LabelsQ = True, legend: LegendQ = True, scheme: SchemeQ = Scheme.clinical,
-               view: Annotated[View | None, Query(description="Only this view")] = None) -> Response:
+               view: Annotated[View | None, Query(description="Only this view")] = None,
+               tp: Annotated[int | None, Query(ge=1, le=20, description="Only this trigger point (1 is the first "
+                                                                        "listed) and its own pattern")] = None
+               ) -> Response:
     with atlas.lock:
         svg = figures.muscle_map(atlas.conn, slug, _opts(width, labels, legend, scheme,
                                                          source=atlas.base_url + urls.muscle(slug)),
-                                 views=[view.value] if view else None)
-    return _image(svg, fmt, f"muscle '{slug}' (or it is not drawn on that view)", width)
+                                 views=[view.value] if view else None, tp=tp)
+    what = f"muscle '{slug}'" + (f" with a trigger point {tp}" if tp else "")
+    return _image(svg, fmt, f"{what} (or it is not drawn on that view)", width)
 
 
 @router.get("/conditions/{slug}.{fmt}", response_class=Response,
