@@ -261,6 +261,8 @@ def test_heat_levels_read_apart() -> None:
     for top in (1, 2, 3, 5, 9, 14, 36):
         bins = heat_bins(top)
         assert bins[0][0] == 1 and bins[-1][1] == top and len({lv for _, _, lv in bins}) == len(bins)
+        widths = [hi - lo + 1 for lo, hi, _ in bins]
+        assert len(set(widths[:-1])) <= 1 and widths[-1] <= widths[0], (top, bins)  # equal steps, the last may be short
     for palette in HEAT_PALETTES.values():
         lum = [sum(int(c[i:i + 2], 16) * w for i, w in ((1, .299), (3, .587), (5, .114))) for c in palette]
         assert all(a - b > 20 for a, b in zip(lum, lum[1:], strict=False)), palette  # lighter to darker, apart

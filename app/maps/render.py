@@ -154,9 +154,9 @@ def heat_bins(top: int) -> list[tuple[int, int, int]]:
     top = max(1, top)
     if top <= HEAT_LEVELS:
         ranges = [(n, n) for n in range(1, top + 1)]
-    else:
-        edges = [round(k * top / HEAT_LEVELS) for k in range(HEAT_LEVELS + 1)]
-        ranges = [(edges[k] + 1, edges[k + 1]) for k in range(HEAT_LEVELS)]
+    else:  # steps of one width (1–2, 3–4, 5–6...), so a reader compares them without reading each
+        step = -(-top // HEAT_LEVELS)
+        ranges = [(lo, min(top, lo + step - 1)) for lo in range(1, top + 1, step)]
     n = len(ranges)
     return [(lo, hi, 1 + (round(k * (HEAT_LEVELS - 1) / (n - 1)) if n > 1 else HEAT_LEVELS - 1))
             for k, (lo, hi) in enumerate(ranges)]
@@ -851,7 +851,8 @@ def _legend_items(opts: Options, panels: Sequence[Panel]) -> list[tuple[str, str
     return items
 
 
-_KEY = re.compile(r"^\s*(?:TP|TrP)\s*(\d*)(?=[\s(:–-]|$)\s*(?:[:–-]\s*)?(?:\((?P<p>[^()]*)\)|(?P<r>.+))?$",
+_KEY = re.compile(r"^\s*(?:TP|TrP)\s*(\d*)(?:/(?:TP|TrP)?\d+)?(?:\s+region\b)?(?=[\s(:–-]|$)"
+                  r"\s*(?:[:–-]\s*)?(?:\((?P<p>[^()]*)\)|(?P<r>.+))?$",
                   re.IGNORECASE)
 
 
