@@ -514,7 +514,9 @@ def _orientation(c: _Candidate, turned: bool) -> tuple[str, tuple[float, float] 
     else:
         if axis:
             bits.append(f"{far_name} {_arrow((sign * axis[0], sign * axis[1]))}")
-        if across:
+        # a foot seen from its side points its toes across the panel: which toe is nearer says nothing
+        side_on = part == "foot" and axis is not None and abs(axis[0]) > abs(axis[1])
+        if across and not side_on:
             bits.append(f"{one_name} {_arrow((sign * across[0], sign * across[1] * 0))}")
     return " · ".join(bits), axis
 
