@@ -732,11 +732,21 @@ def _chart(ctx: _Ctx, g: Group, slot: _Slot, f: Affine, plate: str | None, head_
     top, bottom = slot.y + head_h + size, slot.y + head_h + slot.fig_h
     mid = (fx0 + fx1) / 2
     cols: dict[str, list[tuple[MuscleDrawing, float, float]]] = {"l": [], "r": []}
-    for a in anchors:
-        if slot.margin_l and slot.margin_r:
-            cols["l" if a[1] < mid else "r"].append(a)
+    # on a view of both sides a muscle may be named at either of its two copies: each goes to the
+    # margin with fewer names near its height, so one margin does not carry every leader line
+    twin = {m.slug: m for m in slot.panel.muscles if m.side != side and m.href}
+    for m, x, y in sorted(anchors, key=lambda a: a[2]):
+        own = "l" if x < mid else "r"
+        if not (slot.margin_l and slot.margin_r):
+            cols["l" if slot.margin_l else "r"].append((m, x, y))
+            continue
+        other = "r" if own == "l" else "l"
+        near = {c: sum(1 for _, _, yy in cols[c] if abs(yy - y) < step * 4) for c in cols}
+        if m.slug in twin and near[other] < near[own]:
+            tx_, ty_ = f(*paths.representative_point(twin[m.slug].d))
+            cols[other].append((twin[m.slug], tx_, ty_))
         else:
-            cols["l" if slot.margin_l else "r"].append(a)
+            cols[own].append((m, x, y))
     cg = dwg.g(class_="chart")
     for side, items in cols.items():
         if not items:
@@ -905,6 +915,15 @@ def _chart_side(geo: ViewGeometry) -> str:
     return geo.sides[0] if len(geo.sides) == 1 else "right"
 
 
+def _crowded(p: Panel, side: str, plate: str | None) -> bool:
+    """Whether one margin would fan too many leader lines into one stretch of the body (the deep
+    hip rotators and pelvic floor): then both margins are used, each muscle named at either copy."""
+    ys = sorted(paths.representative_point(m.d)[1] for m in p.muscles if m.side == side and
+                (plate in (None, "all") or (m.depth == "deep") == (plate == "deep")))
+    band = 0.12 * (p.geometry.body[3] - p.geometry.body[1])
+    return any(sum(1 for y in ys[i:] if y - y0 <= band) > 12 for i, y0 in enumerate(ys))
+
+
 def _slots(panels: Sequence[Panel], opts: Options, t: float) -> list[_Slot]:
     """One slot per panel: its crop (the whole figure when none) and the teaching chart's label column."""
     slots = []
@@ -916,7 +935,7 @@ def _slots(panels: Sequence[Panel], opts: Options, t: float) -> list[_Slot]:
             side = _chart_side(p.geometry)
             names = [m.name for m in p.muscles if m.side == side]
             col = max((text_width(n, CHART * t) for n in names), default=0.0) + 24
-            if len(p.geometry.sides) == 2:  # the right side's margin only
+            if len(p.geometry.sides) == 2 and not _crowded(p, side, opts.plate):  # the right side's margin only
                 if p.geometry.right_on_viewer == "left":
                     slot.margin_l = col
                 else:
