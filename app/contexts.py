@@ -41,8 +41,9 @@ def crumbs(*items: tuple[str, str | None]) -> list[dict[str, str | None]]:
 PLATES = {"superficial": "Superficial", "deep": "Deep"}
 WHOLE = "whole"
 # short tab labels; a view not named here is labelled with its own title
-VIEW_LABELS = {"head-lateral": "Head and neck", "hand-palmar": "Hand, palm", "hand-dorsal": "Hand, back",
-               "foot-plantar": "Foot, sole", "foot-dorsal": "Foot, top"}
+VIEW_LABELS = {"head-lateral": "Head, side", "head-anterior": "Head, front", "hand-palmar": "Hand, palm",
+               "hand-dorsal": "Hand, back", "foot-plantar": "Foot, sole", "foot-dorsal": "Foot, top",
+               "foot-lateral": "Foot, outer side", "foot-medial": "Foot, inner side"}
 
 
 def home_url(plate: str = "superficial", view: str = WHOLE) -> str:

@@ -200,3 +200,16 @@ def test_lookup_candidates_are_cards_with_their_maps(client: TestClient) -> None
 def test_coverage_states_where_the_figure_comes_from(client: TestClient) -> None:
     html = client.get("/coverage").text
     assert "MakeHuman base mesh hm08" in html and "CC0" in html and "Source Sans Pro" in html
+
+
+@pytest.mark.parametrize("url", ["/coverage?slug=x", "/muscles?slug=y", "/index.json?slug=a", "/coverage.json?slug=a",
+                                 "/conditions?slug=z", "/zones.json?slug=q"])
+def test_a_slug_where_none_is_expected_is_ignored(client: TestClient, url: str) -> None:
+    """Pages without a slug used to hand '?slug=' on to their context and answer 500."""
+    r = client.get(url)
+    assert r.status_code == 200, r.text[:200]
+
+
+def test_oembed_with_an_unparsable_url_is_a_400(client: TestClient) -> None:
+    r = client.get("/oembed", params={"url": "http://["})
+    assert r.status_code == 400 and "not a valid URL" in r.json()["detail"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
@@ -37,11 +37,15 @@ def _page(path: str, template: str, build: Callable[..., contexts.Ctx],
     """Register ``path`` (HTML) and ``path.json`` (its JSON twin) for one context function."""
 
     def make(as_json: bool) -> Callable[..., Response]:
-        def endpoint(request: Request, atlas: AtlasDep, slug: str | None = None) -> Response:
-            args: list[Any] = [atlas] + ([slug] if slug is not None else [])
-            return render(request, template, build(*args), as_json, partial)
+        if "{slug}" in path:
+            def endpoint(request: Request, atlas: AtlasDep, slug: str) -> Response:
+                return render(request, template, build(atlas, slug), as_json, partial)
+            return endpoint
 
-        return endpoint
+        # a page without a slug in its path takes no parameters: "?slug=x" is ignored, not passed on
+        def plain(request: Request, atlas: AtlasDep) -> Response:
+            return render(request, template, build(atlas), as_json, partial)
+        return plain
 
     # the JSON twin first: "/muscles/{slug}" would otherwise swallow "/muscles/x.json"
     json_path = "/index.json" if path == "/" else f"{path}.json"

@@ -67,7 +67,11 @@ def oembed(
     format: Annotated[str, Query(pattern="^json$", description="Only json is offered")] = "json",
 ) -> OEmbed:
     base = request.app.state.settings.base_url
-    parts = [p for p in urlparse(url).path.split("/") if p]
+    try:
+        path = urlparse(url).path
+    except ValueError as exc:  # "http://[" and the like: not a URL at all
+        raise HTTPException(400, f"url is not a valid URL: {exc}") from exc
+    parts = [p for p in path.split("/") if p]
     if len(parts) != 2 or parts[0] not in ("muscles", "conditions"):
         raise HTTPException(404, "not a muscle or condition page of this atlas")
     kind, slug = ("muscle" if parts[0] == "muscles" else "condition"), parts[1]
