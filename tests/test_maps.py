@@ -107,3 +107,16 @@ def test_one_trigger_point_alone(client: TestClient) -> None:
     assert client.get("/maps/muscles/temporalis.svg?tp=0").status_code == 422
     page = client.get("/muscles/temporalis").text
     assert 'href="/maps/muscles/temporalis.svg?tp=1"' in page
+
+
+def test_map_styles_stay_inside_their_map(client: TestClient) -> None:
+    """An inline SVG's <style> applies to the whole page: every rule must name its map, or the
+    map's '.tp{pointer-events:none}' disables the page's trigger-point cards."""
+    page = client.get("/muscles/temporalis").text
+    css = re.search(r'<svg[^>]*id="muscle-map".*?<style[^>]*>(.*?)</style>', page, re.S)
+    assert css
+    selectors = [one.strip() for sel in re.findall(r"([^{}]+)\{[^{}]*\}", css[1].replace("<![CDATA[", ""))
+                 for one in sel.split(",")]
+    assert len(selectors) > 30
+    bad = [s for s in selectors if "#muscle-map" not in s]
+    assert not bad, bad[:5]

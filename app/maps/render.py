@@ -262,6 +262,24 @@ def _style(c: dict[str, str], t: float) -> str:
     )
 
 
+def scope_css(css: str, map_id: str) -> str:
+    """Every rule limited to this map: an inline SVG's style sheet applies to the whole page, and
+    '.tp{pointer-events:none}' once made the trigger-point cards of the muscle page unclickable.
+    A plate rule works whether the plate class is on the SVG or on an element of the page above it."""
+    out = []
+    for sel, body in re.findall(r"([^{}]+)\{([^{}]*)\}", css):
+        scoped = []
+        for one in (x.strip() for x in sel.split(",")):
+            scoped.append(f"#{map_id} {one}")
+            m = re.match(r"^(\.[\w-]+)(\s.*)$", one)
+            if m:  # the class may be the map's own (class="atlas-map subject plate-deep")
+                scoped.append(f"#{map_id}{m[1]}{m[2]}")
+                if m[1].startswith((".plate-", ".deep-off")):
+                    scoped.append(f"{m[1]} #{map_id}{m[2]}")
+        out.append(f"{','.join(scoped)}{{{body}}}")
+    return "".join(out)
+
+
 def _defs(dwg: svgwrite.Drawing, c: dict[str, str], scheme: str) -> None:
     # patterns in canvas units (userSpaceOnUse): overlapping stippled zones share one dot grid, so
     # their overlap cannot show, and every panel has the same dot size however it is zoomed
@@ -1057,7 +1075,7 @@ def render(
     ctx = _Ctx(dwg, opts, c, t, map_id, single=len(panels) == 1 and whole)
     dwg.attribs["class"] = "atlas-map " + (f"plate-{plate}" if plate else "subject")
     dwg.attribs["aria-labelledby"] = f"{map_id}-title {map_id}-desc"
-    dwg.defs.add(dwg.style(_style(c, t)))
+    dwg.defs.add(dwg.style(scope_css(_style(c, t), map_id)))
     _defs(dwg, c, opts.scheme)
     y = top
     for row in rows:  # each row centred in the room the legend leaves
