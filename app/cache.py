@@ -1,21 +1,28 @@
 """A pure-ASGI layer that answers repeated GETs from memory, with ETag/304 and gzip.
 
 Every GET response of the atlas is a pure function of the read-only database and the URL (plus
-the HX-Request header that selects a fragment), so it is rendered once and its bytes kept.
+the htmx target that selects a fragment), so it is rendered once and its bytes kept. What a
+client sends cannot grow it: the store is bounded by bytes and evicts the least recently used;
+the key is the path with its query parameters sorted, and the htmx target only when it names a
+fragment the atlas has; the data downloads are streamed from disk and never kept.
 """
 
 from __future__ import annotations
 
 import gzip
 import hashlib
-from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import parse_qsl, urlencode
 
+from cachetools import LRUCache
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-MAX_ENTRIES = 20_000
+MAX_BYTES = 64 * 1024 * 1024  # the whole store: every page and map of the atlas fits several times
 MAX_BODY = 4 * 1024 * 1024
+# the fragments htmx may ask for (pages.py): any other HX-Target gets the whole page, from one key
+FRAGMENTS = (b"panel", b"lookup-results", b"results")
+NEVER = ("/downloads/",)  # big files: streamed from disk each time
 COMPRESSIBLE = ("text/", "application/json", "image/svg+xml", "application/javascript")
 
 
@@ -39,28 +46,35 @@ def _entry(status: int, headers: list[tuple[bytes, bytes]], body: bytes, gz: byt
     if status == 200:
         base.append((b"etag", etag))
     plain = [*base, (b"content-length", str(len(body)).encode())]
-    zipped = [*base, (b"content-encoding", b"gzip"), (b"content-length", str(len(gz)).encode())] if gz else plain
+    # the gzip bytes are another representation: their own strong ETag
+    zbase = [(k, _gz_tag(v) if k == b"etag" else v) for k, v in base]
+    zipped = [*zbase, (b"content-encoding", b"gzip"), (b"content-length", str(len(gz)).encode())] if gz else plain
     keep = (b"cache-control", b"vary")
     not_modified = [(b"etag", etag)] + [h for h in base if h[0].lower() in keep]
     return Entry(status, headers, body, gz, etag, plain, zipped, not_modified)
 
 
 class ResponseCache:
-    def __init__(self, app: ASGIApp, enabled: bool = True) -> None:
+    def __init__(self, app: ASGIApp, enabled: bool = True, max_bytes: int = MAX_BYTES) -> None:
         self.app = app
         self.enabled = enabled
-        self.entries: OrderedDict[bytes, Entry] = OrderedDict()
+        self.entries: LRUCache[bytes, Entry] = LRUCache(maxsize=max_bytes, getsizeof=_size)
+
+    @property
+    def size(self) -> int:
+        return int(self.entries.currsize)
 
     def clear(self) -> None:
         self.entries.clear()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD") or not self.enabled:
+        if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD") or not self.enabled \
+                or scope["path"].startswith(NEVER) or any(k == b"x-atlas-export" for k, _ in scope["headers"]):
+            # the exporter's pages differ (no htmx): rendered for it alone, neither read nor kept
             await self.app(scope, receive, send)
             return
         headers = dict(scope["headers"])
-        hx = headers.get(b"hx-request", b"") + b"|" + headers.get(b"hx-target", b"")
-        key = scope["path"].encode() + b"?" + scope["query_string"] + b"|" + hx
+        key = cache_key(scope["path"], scope["query_string"], headers)
         entry = self.entries.get(key)
         if entry is None:
             entry = await self._render(scope, receive, send, key)
@@ -88,20 +102,64 @@ class ResponseCache:
         entry = _entry(status, hdrs, body, gz if gz and len(gz) < len(body) else None, etag)
         if status == 200 and len(body) <= MAX_BODY:
             self.entries[key] = entry
-            if len(self.entries) > MAX_ENTRIES:
-                self.entries.popitem(last=False)
         return entry
 
     @staticmethod
     async def _answer(entry: Entry, req: dict[bytes, bytes], head: bool, send: Send) -> None:
+        zipped = entry.gz is not None and accepts_gzip(req.get(b"accept-encoding", b""))
         inm = req.get(b"if-none-match")
-        if inm and entry.status == 200 and entry.etag in [t.strip() for t in inm.split(b",")]:
-            await send({"type": "http.response.start", "status": 304, "headers": entry.not_modified})
+        if inm and entry.status == 200 and etag_matches(inm, entry.etag, zipped):
+            hdrs = entry.not_modified if not zipped else [(b"etag", _gz_tag(entry.etag))] + entry.not_modified[1:]
+            await send({"type": "http.response.start", "status": 304, "headers": hdrs})
             await send({"type": "http.response.body", "body": b""})
             return
-        if entry.gz is not None and b"gzip" in req.get(b"accept-encoding", b""):
-            body, hdrs = entry.gz, entry.zipped
+        if zipped:
+            body, hdrs = entry.gz or b"", entry.zipped
         else:
             body, hdrs = entry.body, entry.plain
         await send({"type": "http.response.start", "status": entry.status, "headers": hdrs})
         await send({"type": "http.response.body", "body": b"" if head else body})
+
+
+def _size(e: Entry) -> int:
+    return len(e.body) + len(e.gz or b"") + 512  # the header lists and the key, roughly
+
+
+def _gz_tag(etag: bytes) -> bytes:
+    return etag[:-1] + b'-gz"'
+
+
+def cache_key(path: str, query: bytes, headers: dict[bytes, bytes]) -> bytes:
+    """The path with its parameters in one order (a=1&b=2 and b=2&a=1 are one page) and the htmx
+    fragment when it is one the atlas serves."""
+    pairs = sorted(parse_qsl(query.decode("latin-1"), keep_blank_values=True))
+    target = headers.get(b"hx-target", b"") if headers.get(b"hx-request") == b"true" else b""
+    frag = target if target in FRAGMENTS else b""
+    return path.encode() + b"?" + urlencode(pairs).encode() + b"|" + frag
+
+
+def accepts_gzip(value: bytes) -> bool:
+    """Accept-Encoding names gzip (or *) with a q-value above zero."""
+    for part in value.decode("latin-1").split(","):
+        name, _, params = part.strip().partition(";")
+        if name.strip().lower() in ("gzip", "x-gzip", "*"):
+            q = 1.0
+            for p in params.split(";"):
+                k, _, v = p.strip().partition("=")
+                if k.strip().lower() == "q":
+                    try:
+                        q = float(v)
+                    except ValueError:
+                        q = 0.0
+            return q > 0
+    return False
+
+
+def etag_matches(header: bytes, etag: bytes, zipped: bool) -> bool:
+    """If-None-Match uses the weak comparison (RFC 9110 13.1.2): W/ prefixes are ignored; * matches."""
+    mine = _gz_tag(etag) if zipped else etag
+    for tag in header.split(b","):
+        tag = tag.strip()
+        if tag == b"*" or tag.removeprefix(b"W/") == mine:
+            return True
+    return False
