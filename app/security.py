@@ -1,4 +1,5 @@
-"""Security headers on every response; framing is allowed only for the embed pages."""
+"""Security headers on every response; framing is allowed only for the embed pages; the read-only
+data (the API, the JSON twins of pages, oEmbed, maps) open to other sites' scripts (CORS, no credentials)."""
 
 from __future__ import annotations
 
@@ -21,7 +22,9 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        embed = scope["path"].startswith("/embed/") or scope["path"].startswith("/maps/")
+        path = scope["path"]
+        embed = path.startswith("/embed/") or path.startswith("/maps/")
+        shared = path.startswith(("/api/", "/maps/", "/oembed")) or path.endswith(".json")
 
         async def add(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -34,6 +37,8 @@ class SecurityHeaders:
                 ]
                 if not embed:
                     headers.append((b"x-frame-options", b"DENY"))
+                if shared:
+                    headers.append((b"access-control-allow-origin", b"*"))
                 message = {**message, "headers": headers}
             await send(message)
 

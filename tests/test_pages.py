@@ -213,3 +213,12 @@ def test_a_slug_where_none_is_expected_is_ignored(client: TestClient, url: str) 
 def test_oembed_with_an_unparsable_url_is_a_400(client: TestClient) -> None:
     r = client.get("/oembed", params={"url": "http://["})
     assert r.status_code == 400 and "not a valid URL" in r.json()["detail"]
+
+
+def test_read_only_data_is_open_to_other_sites(client: TestClient) -> None:
+    for url in ["/api/muscles", "/muscles/temporalis.json", "/index.json", "/maps/muscles/temporalis.svg",
+                "/oembed?url=/muscles/temporalis"]:
+        r = client.get(url, headers={"Origin": "https://course.example"})
+        assert r.status_code == 200 and r.headers.get("access-control-allow-origin") == "*", url
+        assert "access-control-allow-credentials" not in r.headers
+    assert "access-control-allow-origin" not in client.get("/muscles/temporalis").headers  # pages are not data
