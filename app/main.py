@@ -14,7 +14,7 @@ from fastapi.responses import FileResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.types import ASGIApp
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app import contexts
 from app.atlas import Atlas
@@ -68,7 +68,9 @@ def create_app(settings: Settings | None = None) -> ASGIApp:
         yield
         app.state.atlas.close()
 
-    app = FastAPI(title="Trigger-point atlas", version="0.1.0", lifespan=lifespan,
+    # Starlette's own slash redirects build an absolute URL from the Host header a client sends;
+    # ours (below) answer with a relative Location, so no one is sent off-site
+    app = FastAPI(title="Trigger-point atlas", version="0.1.0", lifespan=lifespan, redirect_slashes=False,
                   description="Myofascial trigger points, referral patterns, needling safety and conditions.")
     app.state.settings = settings
     app.state.atlas = Atlas(settings.db_path, settings.base_url)
@@ -121,4 +123,23 @@ def create_app(settings: Settings | None = None) -> ASGIApp:
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
-    return ResponseCache(SecurityHeaders(app), enabled=settings.cache)
+    return ResponseCache(SecurityHeaders(TrailingSlash(app)), enabled=settings.cache)
+
+
+class TrailingSlash:
+    """'/muscles/' → 308 to '/muscles' (query kept), as a path on this site: never the Host header's."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "")
+        if scope["type"] == "http" and len(path) > 1 and path.endswith("/") and not path.startswith("/static/"):
+            target = "/" + path.strip("/")
+            query = scope.get("query_string", b"").decode("latin-1")
+            location = target + (f"?{query}" if query else "")
+            await send({"type": "http.response.start", "status": 308,
+                        "headers": [(b"location", location.encode("latin-1")), (b"content-length", b"0")]})
+            await send({"type": "http.response.body", "body": b""})
+            return
+        await self.app(scope, receive, send)

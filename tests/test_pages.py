@@ -222,3 +222,10 @@ def test_read_only_data_is_open_to_other_sites(client: TestClient) -> None:
         assert r.status_code == 200 and r.headers.get("access-control-allow-origin") == "*", url
         assert "access-control-allow-credentials" not in r.headers
     assert "access-control-allow-origin" not in client.get("/muscles/temporalis").headers  # pages are not data
+
+
+def test_trailing_slash_redirects_stay_on_this_site(client: TestClient) -> None:
+    r = client.get("/muscles/?q=1", headers={"Host": "evil.example"}, follow_redirects=False)
+    assert r.status_code == 308 and r.headers["location"] == "/muscles?q=1"
+    r = client.get("/zones/", follow_redirects=False)
+    assert r.status_code == 308 and r.headers["location"] == "/zones"
