@@ -53,7 +53,7 @@ def ensure_database(settings: Settings) -> None:
 def _templates(settings: Settings) -> Environment:
     env = Environment(loader=FileSystemLoader(settings.templates_dir), autoescape=select_autoescape(["html"]),
                       trim_blocks=True, lstrip_blocks=True)
-    env.globals.update(urls=urls, htmx_cdn=HTMX_CDN, htmx_sri=HTMX_SRI, disclaimer=DISCLAIMER,
+    env.globals.update(urls=urls, htmx_cdn=HTMX_CDN if settings.htmx_cdn else None, htmx_sri=HTMX_SRI, disclaimer=DISCLAIMER,
                        regions=REGION_LABELS, base_url=settings.base_url)
     return env
 
@@ -123,7 +123,7 @@ def create_app(settings: Settings | None = None) -> ASGIApp:
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
-    return ResponseCache(SecurityHeaders(TrailingSlash(app)), enabled=settings.cache)
+    return ResponseCache(SecurityHeaders(TrailingSlash(app), settings.htmx_cdn), enabled=settings.cache)
 
 
 class TrailingSlash:

@@ -10,13 +10,16 @@ HTMX_CDN = f"https://unpkg.com/htmx.org@{HTMX_VERSION}/dist/htmx.min.js"
 # Subresource Integrity of the pinned file; tests check the npm copy has the same bytes.
 HTMX_SRI = "sha384-2OatzQy1H+Zd/IIrjr1TcuDGqLXeHhbooAyJY1KdQMKnr4LZ22k31GBLdYKHmVjg"
 
-_CSP = ("default-src 'self'; script-src 'self' https://unpkg.com; style-src 'self' 'unsafe-inline'; "
-        "img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; ")
+def _csp(cdn: bool) -> str:
+    scripts = "'self' https://unpkg.com" if cdn else "'self'"
+    return (f"default-src 'self'; script-src {scripts}; style-src 'self' 'unsafe-inline'; "
+            "img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; ")
 
 
 class SecurityHeaders:
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, htmx_cdn: bool = False) -> None:
         self.app = app
+        self.csp = _csp(htmx_cdn)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -33,7 +36,7 @@ class SecurityHeaders:
                     (b"x-content-type-options", b"nosniff"),
                     (b"referrer-policy", b"strict-origin-when-cross-origin"),
                     (b"content-security-policy",
-                     (_CSP + ("frame-ancestors *" if embed else "frame-ancestors 'none'")).encode()),
+                     (self.csp + ("frame-ancestors *" if embed else "frame-ancestors 'none'")).encode()),
                 ]
                 if not embed:
                     headers.append((b"x-frame-options", b"DENY"))

@@ -20,7 +20,9 @@ class Settings(BaseSettings):
     static_dir: Path = Field(ROOT / "static", description="Our own CSS and scripts")
     htmx_path: Path = Field(
         ROOT / "node_modules" / "htmx.org" / "dist" / "htmx.min.js",
-        description="Local htmx copy installed from npm (the fallback when the CDN is unreachable)",
+        description="Local htmx copy installed from npm (served at /vendor/htmx.min.js)",
     )
+    htmx_cdn: bool = Field(False, description="Load htmx from unpkg (pinned, with SRI) instead of the local copy: "
+                                              "off by default, so an offline or intranet install never waits on DNS")
     base_url: str = Field("http://127.0.0.1:8000", description="Public URL, used in embeds and citations")
     cache: bool = Field(True, description="Keep rendered GET responses in memory")

@@ -2,7 +2,7 @@
 (function () {
   "use strict";
 
-  // The CDN copy of htmx failed (offline, blocked): load the local copy installed from npm.
+  // With ATLAS_HTMX_CDN on, the CDN copy may fail (offline, blocked): load the local copy installed from npm.
   if (!window.htmx) {
     var s = document.createElement("script");
     s.src = "/vendor/htmx.min.js";
