@@ -62,6 +62,9 @@ class Plate(StrEnum):
     all = "all"
 
 
+EDGE = 10.0  # view units: how near a close-up's frame a trigger point counts as cut off
+
+
 def is_closeup(view: str) -> bool:
     return any(part in CLOSEUP_PARTS for part in view.split("-"))
 
@@ -167,6 +170,12 @@ def _candidates(conn: sqlite3.Connection, zones: dict[str, ZoneDrawing], muscle:
         if muscle:
             c.muscles = [m for m in queries.view_muscles(conn, view) if m.slug == muscle and m.side == side]
             c.marks = queries.muscle_marks(conn, muscle, view, side, tp) if c.muscles else []
+            if is_closeup(view):
+                # a close-up cuts the limb where its frame ends: a trigger point that lies above the
+                # cut (tibialis anterior's, seen on the foot) is parked on the edge and is not shown
+                # there; a whole view shows it where it is
+                c.marks = [m for m in c.marks
+                           if EDGE <= m.x <= geo.width - EDGE and EDGE <= m.y <= geo.height - EDGE]
         if c.zones or c.muscles:
             out.append(c)
     return out
