@@ -62,7 +62,7 @@ class Plate(StrEnum):
     all = "all"
 
 
-EDGE = 10.0  # view units: how near a close-up's frame a trigger point counts as cut off
+EDGE = 16.0  # view units: how near a close-up's frame a trigger point counts as cut off
 
 
 def is_closeup(view: str) -> bool:
@@ -449,7 +449,13 @@ def _choose(cands: list[_Candidate], weight: dict[str, float], want_muscle: bool
         # a close-up also earns its place by drawing large an essential zone no close-up shows yet
         # (the back of the hand for the wrist extensors, the temple for the upper trapezius)
         shown = {z for p in picks if p.cand.closeup for z in p.cand.zones}
-        for c in sorted(cands, key=lambda c: c.ordinal):
+
+        def merit(c: _Candidate) -> tuple[float, bool, int]:
+            # the close-up with most of the pattern, then the one the muscle is drawn on (the back
+            # of the fingers for the finger extensors, not the palm)
+            return (sum(weight.get(z, 1.0) for z in c.zones), bool(c.muscles), -c.ordinal)
+
+        for c in sorted(cands, key=merit, reverse=True):
             ess = {z for z in c.zones if weight.get(z, 1.0) >= WEIGHT["essential"]} - shown
             if c.closeup and c.ordinal not in picked and ess and len(picks) < MAX_PANELS:
                 p = _Pick(cand=c, zones=ess)
