@@ -186,11 +186,9 @@ def compile_view(fig: FigureView, drawing: SvgFigure, mesh_outline: BaseGeometry
         midline = item.attrs.get("data-midline") == "true"
         for side in ("midline",) if midline else sides:
             raw = make_valid(_area(item, where, mid if side == "left" or fig.shows == "left" else None))
+            # a zone is pain felt on the skin: it is not cut where the near hand hangs in front of
+            # the hip (a referral chart shows the whole pattern, not a hand-shaped hole in it)
             poly = raw.intersection(body)
-            cover = front if front is not None and not front.is_empty else None
-            if cover is not None and poly.intersects(cover):
-                cut = make_valid(poly.difference(cover))
-                poly = cut if cut.area >= 1 else poly
             if poly.is_empty or poly.area < 1:
                 raise FigureError(f"{where}: lies outside the body outline")
             cv.zones[(item.id, side)] = CompiledShape(d=polygon_path(poly), polygon=poly)

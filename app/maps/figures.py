@@ -398,6 +398,14 @@ def _choose(cands: list[_Candidate], weight: dict[str, float], want_muscle: bool
     """
     uncovered = {z for c in cands for z in c.zones}
     tps = {m.tp or m.label for c in cands for m in c.marks}
+    # how much of its view the muscle fills: temporalis fills the side of the head and is an edge
+    # on from the front, so the muscle counts for most on the view that shows it face-on
+    seen = {c.ordinal: sum(_area(m.box) for m in c.muscles) / max(_area(c.geo.body), 1.0) for c in cands}
+    most = max(seen.values(), default=0.0) or 1.0
+
+    def muscle_gain(c: _Candidate) -> float:
+        return 4 * (0.4 + 0.6 * seen[c.ordinal] / most) if want_muscle and c.muscles else 0.0
+
     picks: list[_Pick] = []
     picked: set[int] = set()
     while uncovered or want_muscle or tps:
@@ -407,7 +415,7 @@ def _choose(cands: list[_Candidate], weight: dict[str, float], want_muscle: bool
                 continue
             new = {z for z in c.zones if z in uncovered and c.legible(c.zones[z])}
             new_tps = {m.tp or m.label for m in c.marks} & tps
-            gain = sum(weight.get(z, 1.0) for z in new) + (4 if want_muscle and c.muscles else 0) + 2 * len(new_tps)
+            gain = sum(weight.get(z, 1.0) for z in new) + muscle_gain(c) + 2 * len(new_tps)
             if gain <= 0:
                 continue
             prominence = sum(max(c.zones[z].box[2] - c.zones[z].box[0], c.zones[z].box[3] - c.zones[z].box[1])
@@ -464,6 +472,10 @@ def _choose(cands: list[_Candidate], weight: dict[str, float], want_muscle: bool
                 picked.add(c.ordinal)
                 shown |= set(c.zones)
     return sorted(picks, key=lambda p: p.cand.ordinal)
+
+
+def _area(b: Box) -> float:
+    return max(b[2] - b[0], 0.0) * max(b[3] - b[1], 0.0)
 
 
 def _content_boxes(p: _Pick) -> list[Box]:
