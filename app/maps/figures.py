@@ -399,28 +399,28 @@ def _choose(cands: list[_Candidate], weight: dict[str, float], want_muscle: bool
     uncovered = {z for c in cands for z in c.zones}
     tps = {m.tp or m.label for c in cands for m in c.marks}
     # how much of its view the muscle fills: temporalis fills the side of the head and is an edge
-    # on from the front, so the muscle counts for most on the view that shows it face-on
+    # on from the front; between views that add as much, the one showing the muscle face-on wins
     seen = {c.ordinal: sum(_area(m.box) for m in c.muscles) / max(_area(c.geo.body), 1.0) for c in cands}
     most = max(seen.values(), default=0.0) or 1.0
 
-    def muscle_gain(c: _Candidate) -> float:
-        return 4 * (0.4 + 0.6 * seen[c.ordinal] / most) if want_muscle and c.muscles else 0.0
+    def face_on(c: _Candidate) -> float:
+        return seen[c.ordinal] / most if want_muscle and c.muscles else 0.0
 
     picks: list[_Pick] = []
     picked: set[int] = set()
     while uncovered or want_muscle or tps:
-        best: tuple[tuple[float, float, int], _Candidate, set[str]] | None = None
+        best: tuple[tuple[float, float, float, int], _Candidate, set[str]] | None = None
         for c in cands:
             if c.ordinal in picked:
                 continue
             new = {z for z in c.zones if z in uncovered and c.legible(c.zones[z])}
             new_tps = {m.tp or m.label for m in c.marks} & tps
-            gain = sum(weight.get(z, 1.0) for z in new) + muscle_gain(c) + 2 * len(new_tps)
+            gain = sum(weight.get(z, 1.0) for z in new) + (4 if want_muscle and c.muscles else 0) + 2 * len(new_tps)
             if gain <= 0:
                 continue
             prominence = sum(max(c.zones[z].box[2] - c.zones[z].box[0], c.zones[z].box[3] - c.zones[z].box[1])
                              for z in new) / c.height
-            key = (gain, prominence, -c.ordinal)
+            key = (gain, face_on(c), prominence, -c.ordinal)
             if best is None or key > best[0]:
                 best = (key, c, new)
         if best is None:
