@@ -131,6 +131,7 @@ class MuscleShapeRow(SQLModel, table=True):
     plate: str  # "superficial" or "deep": the layer of the view's SVG it is drawn in
     d: str
     fibres: str
+    tendon: str = ""  # the tendinous part of the shape, drawn in tendon white
 
 
 class ZoneShapeRow(SQLModel, table=True):

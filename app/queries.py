@@ -164,10 +164,11 @@ def views(conn: sqlite3.Connection) -> list[ViewGeometry]:
 
 def view_muscles(conn: sqlite3.Connection, view: str) -> list[MuscleDrawing]:
     # the plate is the layer the figure draws it in: a muscle under another on this view is on the deep plate
-    sql = ("SELECT s.muscle, s.side, s.d, s.fibres, m.name, s.plate FROM muscle_shape s JOIN muscle m "
+    sql = ("SELECT s.muscle, s.side, s.d, s.fibres, s.tendon, m.name, s.plate FROM muscle_shape s JOIN muscle m "
            "ON m.slug = s.muscle WHERE s.view = ? ORDER BY s.ordinal")
     return [MuscleDrawing(slug=r["muscle"], name=r["name"], side=r["side"], depth=r["plate"], d=r["d"],
-                          fibres=r["fibres"], bounds=paths.bounds(r["d"])) for r in conn.execute(sql, (view,))]
+                          fibres=r["fibres"], tendon=r["tendon"], bounds=paths.bounds(r["d"]))
+            for r in conn.execute(sql, (view,))]
 
 
 def view_zones(conn: sqlite3.Connection, view: str) -> dict[str, str]:

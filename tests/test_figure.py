@@ -38,3 +38,33 @@ def test_problems_name_the_file_and_the_id(tmp_path: Path) -> None:
     f.write_text(SVG.replace('id="zones"', 'id="zonez"'))
     with pytest.raises(svgfile.SvgFigureError, match=r"svg/v.svg#zonez: unknown layer"):
         svgfile.read(f, "svg/v.svg")
+
+
+BODY = """<svg xmlns="http://www.w3.org/2000/svg" xmlns:inkscape="http://www.inkscape.org/namespaces/inkscape"
+ viewBox="0 0 100 100">
+<g inkscape:groupmode="layer" id="body"><path id="silhouette" d="M5 5H95V95H5Z"/></g>
+<g inkscape:groupmode="layer" id="muscles">
+  <path id="m1" d="M20 10H40V90H20Z" data-origin="20,10 40,10" data-insertion="20,90 40,90"/>
+  TENDON
+</g>
+</svg>"""
+
+
+def test_a_tendon_is_the_part_of_its_muscle_drawn_white(tmp_path: Path) -> None:
+    from app.figure.compile import FigureError, compile_view
+    from app.schemas.figure import FigureView
+
+    fig = FigureView.model_validate({"view": "hand-palmar", "title": "t", "width": 100, "height": 100,
+                                     "shows": "right", "right_on_viewer": "left"})
+    f = tmp_path / "v.svg"
+    f.write_text(BODY.replace("TENDON", '<path id="m1.tendon" d="M10 70H50V95H10Z"/>'))
+    cv = compile_view(fig, svgfile.read(f, "svg/v.svg"))
+    ((_, m),) = cv.muscles.items()
+    assert m.tendon.startswith("M") and m.polygon.area == pytest.approx(1600)
+    from app.maps import paths
+
+    x0, y0, x1, y1 = paths.bounds(m.tendon)  # clipped to the muscle
+    assert (x0, y0, x1, y1) == pytest.approx((20, 70, 40, 90), abs=0.01)
+    f.write_text(BODY.replace("TENDON", '<path id="m1.tendon" d="M60 10H80V30H60Z"/>'))
+    with pytest.raises(FigureError, match=r"svg/v.svg#m1.tendon: lies outside its muscle"):
+        compile_view(fig, svgfile.read(f, "svg/v.svg"))

@@ -52,6 +52,7 @@ class CompiledMuscle(CompiledShape):
     frame: Frame
     fibres: str  # SVG path data of the fibre lines (and any drawn lines), clipped to the shape
     layer: str = "muscles"
+    tendon: str = ""  # SVG path data of the tendinous part, inside the shape
 
 
 @dataclass
@@ -116,8 +117,9 @@ def _area(item: Drawn, where: str, mirror: float | None) -> BaseGeometry:
 
 def compile_view(fig: FigureView, drawing: SvgFigure, mesh_outline: BaseGeometry | None = None,
                  mesh_lines: list[list[Point]] | None = None, front: BaseGeometry | None = None) -> CompiledView:
-    """``front``: skin in front of everything drawn (the near hand on a side view): shapes are cut there."""
-    """Compile one view; raise FigureError naming the file, the id and what is wrong."""
+    """Compile one view; raise FigureError naming the file, the id and what is wrong.
+
+    ``front``: skin in front of everything drawn (the near hand on a side view): muscles are cut there."""
     rel = drawing.file
     both = fig.shows == "both" and fig.midline is not None
     sides: tuple[str, ...] = ("right", "left") if both else ("left",) if fig.shows == "left" else ("right",)
@@ -148,10 +150,11 @@ def compile_view(fig: FigureView, drawing: SvgFigure, mesh_outline: BaseGeometry
             cv.details.append(_mirror_d(item.d, mid))
 
     for item in drawing.items.values():
-        if item.layer not in ("muscles", "muscles-deep") or item.id.endswith(".lines"):
+        if item.layer not in ("muscles", "muscles-deep") or item.id.endswith((".lines", ".tendon")):
             continue
         where = f"{rel}#{item.id}"
         extra = drawing.items.get(f"{item.id}.lines")
+        tendon = drawing.items.get(f"{item.id}.tendon")
         try:
             (o0, o1), (i0, i1) = frame_points(item, "origin", rel), frame_points(item, "insertion", rel)
         except SvgFigureError as exc:
@@ -179,7 +182,15 @@ def compile_view(fig: FigureView, drawing: SvgFigure, mesh_outline: BaseGeometry
             fib = _fibres(frame, poly, count)
             if extra is not None:
                 fib += "".join("M" + "L".join(_pt(p) for p in _mirror(line, m)) for line in extra.lines + extra.rings)
-            cv.muscles[(item.id, side)] = CompiledMuscle(d=d, polygon=poly, frame=frame, fibres=fib, layer=item.layer)
+            ten = ""
+            if tendon is not None:
+                parts = [make_valid(Polygon(_mirror(r, m))) for r in tendon.rings if len(r) >= 3]
+                t_poly = make_valid(unary_union(parts).intersection(poly)) if parts else None
+                if t_poly is None or t_poly.area < 0.5:
+                    raise FigureError(f"{rel}#{item.id}.tendon: lies outside its muscle")
+                ten = polygon_path(t_poly)
+            cv.muscles[(item.id, side)] = CompiledMuscle(d=d, polygon=poly, frame=frame, fibres=fib, layer=item.layer,
+                                                         tendon=ten)
 
     for item in drawing.layer("zones"):
         where = f"{rel}#{item.id}"

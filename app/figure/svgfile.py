@@ -6,7 +6,9 @@
 - ``muscles-deep`` and ``muscles``: one closed path per muscle, ``id`` = the muscle's slug, drawn in
   document order (later lies on top). ``data-origin`` and ``data-insertion`` (two points each,
   ``"x1,y1 x2,y2"``) span the frame trigger points are placed in; ``data-fibres`` counts fibre
-  lines. An optional open path ``id="<slug>.lines"`` adds lines inside the muscle (tendinous
+  lines. An optional closed path ``id="<slug>.tendon"`` marks the tendinous part of the shape (drawn
+  in tendon white over the muscle, as anatomy plates colour tendon and aponeurosis). An optional
+  open path ``id="<slug>.lines"`` adds lines inside the muscle (tendinous
   intersections, digitations);
 - ``zones``: one closed path per referral zone, ``id`` = the zone's slug; ``data-midline="true"``
   for a zone that spans the midline and is drawn once;

@@ -26,7 +26,7 @@ from app.schemas.content import REGION_ORDER, Laterality, Muscle, Source, Trigge
 from app.schemas.figure import FigureView
 
 # Bump when the database layout or the compiled geometry changes, so old builds are not reused.
-BUILD_FORMAT = "8"
+BUILD_FORMAT = "9"
 VIEW_ORDER = [v.value for v in View]
 
 
@@ -104,7 +104,7 @@ def read_atlas(data_dir: Path, figure_dir: Path) -> Atlas:
         atlas.views[fig.view.value] = cv
         atlas.figures[fig.view.value] = fig
         for item in drawing.items.values():
-            if item.layer in ("muscles", "muscles-deep") and not item.id.endswith(".lines"):
+            if item.layer in ("muscles", "muscles-deep") and not item.id.endswith((".lines", ".tendon")):
                 if item.id not in c.muscles:
                     p.append(Problem(f"{svg_rel}#{item.id}", item.layer, "no muscle with this slug in atlas_data/muscles"))
                 elif c.muscles[item.id].depth.value == "deep" and item.layer != "muscles-deep":
@@ -258,7 +258,7 @@ def _insert(s: Session, atlas: Atlas, digest: str) -> None:
                          details=list(cv.details)))
         for i, ((slug, side), ms) in enumerate(cv.muscles.items()):
             s.add(db.MuscleShapeRow(muscle=slug, view=view, side=side, ordinal=i, d=ms.d, fibres=ms.fibres,
-                                    plate="deep" if ms.layer == "muscles-deep" else "superficial"))
+                                    plate="deep" if ms.layer == "muscles-deep" else "superficial", tendon=ms.tendon))
         for (slug, side), zs in cv.zones.items():
             # a midline zone drawn on a one-sided view is still the one midline zone
             midline = side == "midline" or not zone_index[slug].sided

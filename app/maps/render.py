@@ -31,12 +31,15 @@ SCHEMES: dict[str, dict[str, str]] = {
     # essential (opaque: overlaps never darken) / spillover dots / trigger point / muscle fill / muscle
     # stroke / skin / outline / highlight / text / selected (opaque highlight)
     "clinical": {"ess": "#cc3d3a", "spill": "#c62828", "tp": "#111111", "mfill": "#e8b4a8", "mline": "#8d4a3c",
-                 "skin": "#f6e9dd", "edge": "#6d5a4d", "hi": "#2f6db5", "text": "#222222", "sel": "#8dafd6"},
+                 "skin": "#f6e9dd", "edge": "#6d5a4d", "hi": "#2f6db5", "text": "#222222", "sel": "#8dafd6",
+                 "tendon": "#f4efe4"},
     # Okabe-Ito vermillion and blue: distinguishable with the common colour-vision deficiencies
     "colour-blind": {"ess": "#d55e00", "spill": "#b34f00", "tp": "#000000", "mfill": "#a6cee3", "mline": "#0072b2",
-                     "skin": "#f4f1ea", "edge": "#555555", "hi": "#009e73", "text": "#222222", "sel": "#7fcdb7"},
+                     "skin": "#f4f1ea", "edge": "#555555", "hi": "#009e73", "text": "#222222", "sel": "#7fcdb7",
+                     "tendon": "#eef2f4"},
     "greyscale": {"ess": "#4d4d4d", "spill": "#333333", "tp": "#000000", "mfill": "#d9d9d9", "mline": "#555555",
-                  "skin": "#ffffff", "edge": "#444444", "hi": "#000000", "text": "#000000", "sel": "#9a9a9a"},
+                  "skin": "#ffffff", "edge": "#444444", "hi": "#000000", "text": "#000000", "sel": "#9a9a9a",
+                  "tendon": "#f2f2f2"},
 }
 # heat levels, light to dark: lightness alone orders them, so they read apart in greyscale too
 HEAT_PALETTES: dict[str, tuple[str, ...]] = {
@@ -86,6 +89,7 @@ class MuscleDrawing:
     fibres: str
     href: str | None = None
     bounds: Box | None = None
+    tendon: str = ""  # the tendinous part, drawn in tendon white over the muscle
 
     @property
     def box(self) -> Box:
@@ -215,6 +219,9 @@ def _style(c: dict[str, str], t: float) -> str:
         f".detail{{fill:none;stroke:{c['edge']};stroke-width:.8;opacity:.8}}"
         f".m path.shape{{fill:{c['mfill']};fill-opacity:.6;stroke:{c['mline']};stroke-width:.9}}"
         f".fib{{fill:none;stroke:{c['mline']};stroke-width:.45;opacity:.55;pointer-events:none}}"
+        # tendon and aponeurosis in the pearly white of anatomy plates, over the fibres
+        f".tendon{{fill:{c['tendon']};stroke:{c['mline']};stroke-width:.5;stroke-opacity:.7;pointer-events:none}}"
+        f".subject .m .tendon{{fill-opacity:.45}}"
         # on a referral map the muscle is an outline with its fibres over a very light fill, so the
         # zones under it stay readable where zone and muscle meet
         f".subject .m path.shape{{fill-opacity:.12;stroke-width:1.6}}"
@@ -668,6 +675,8 @@ def _muscles(ctx: _Ctx, g: Group, slot: _Slot, f: Affine, plate: str | None) -> 
         holder.add(shape)
         if opts.fibres and m.fibres and not ghost:
             holder.add(dwg.path(d=paths.transform(m.fibres, f), class_="fib"))
+        if m.tendon and not ghost:
+            holder.add(dwg.path(d=paths.transform(m.tendon, f), class_="tendon"))
         g.add(holder)
 
 
