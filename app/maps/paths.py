@@ -210,6 +210,9 @@ class Affine:
     def scale(self) -> float:
         return abs(self.sx)
 
+    def inverse_x(self, x: float) -> float:
+        return (x - self.tx) / self.sx
+
     def box(self, b: Box) -> Box:
         x0, y0 = self(b[0], b[1])
         x1, y1 = self(b[2], b[3])
@@ -309,3 +312,33 @@ def representative_point(d: str) -> Point:
             pass
     c = g.representative_point()
     return (c.x, c.y)
+
+
+def visible_anchor(d: str, above: Sequence[str], toward: float | None = None) -> Point:
+    """Where a leader line should end on a muscle: on the part not hidden by the shapes drawn over
+    it, and, given the x of the label column, in the half of that part nearer the column (the
+    leader then stops at the muscle's edge instead of crossing the figure). Coordinates are the path's."""
+    g = geometry(d)
+    if g.is_empty:
+        return representative_point(d)
+    cover = [geometry(o) for o in above if o]
+    vis = g.difference(shapely.union_all([c for c in cover if not c.is_empty])) if cover else g
+    if vis.is_empty or vis.area < 0.04 * g.area:
+        vis = g
+    part = max(_polygons(vis), key=lambda q: q.area, default=None)
+    if part is None:
+        return representative_point(d)
+    if toward is not None:
+        x0, y0, x1, y1 = part.bounds
+        mid = (x0 + x1) / 2
+        half = shapely.box(x0 - 1, y0 - 1, mid, y1 + 1) if toward < mid else shapely.box(mid, y0 - 1, x1 + 1, y1 + 1)
+        near = part.intersection(half)
+        parts = _polygons(near) if not near.is_empty else []
+        if parts and max(q.area for q in parts) > 0.15 * part.area:
+            part = max(parts, key=lambda q: q.area)
+    try:
+        c = polylabel(part, tolerance=0.5)
+        return (c.x, c.y)
+    except Exception:  # noqa: BLE001 - degenerate shapes: any inside point will do
+        c = part.representative_point()
+        return (c.x, c.y)

@@ -742,20 +742,35 @@ def _chart(ctx: _Ctx, g: Group, slot: _Slot, f: Affine, plate: str | None, head_
         ms = [m for m in ms if m.depth != "deep"]
     elif plate == "deep":
         ms = [m for m in ms if m.depth == "deep"]
+    # what lies over each muscle on this plate, in the order _muscles paints them
+    painted = _unburied(sorted([m for m in slot.panel.muscles if m.depth == ("deep" if plate == "deep" else m.depth)
+                                and (plate != "superficial" or m.depth != "deep")],
+                               key=lambda m: m.depth != "deep"))
+    if plate == "deep":
+        painted = [m for m in painted if m.depth == "deep"]
+    order = {id(m): i for i, m in enumerate(painted)}
+    fx0 = slot.x + slot.margin_l
+    fx1 = fx0 + slot.fig_w
+
+    def anchor(m: MuscleDrawing, column: str | None) -> tuple[float, float]:
+        i = order.get(id(m), len(painted))
+        above = [o.d for o in painted[i + 1:] if paths.overlap(o.box, m.box) > 0]
+        # the label column's x in the drawing's own units
+        toward = None if column is None else (f.inverse_x(fx0) if column == "l" else f.inverse_x(fx1))
+        return f(*paths.visible_anchor(m.d, above, toward))
+
     seen: set[str] = set()
     anchors = []
     for m in ms:
         if m.slug in seen:
             continue
         seen.add(m.slug)
-        x, y = f(*paths.representative_point(m.d))
+        x, y = anchor(m, None)
         anchors.append((m, x, y))
     if not anchors:
         return
     size = CHART * t
     step = size * 1.22
-    fx0 = slot.x + slot.margin_l
-    fx1 = fx0 + slot.fig_w
     top, bottom = slot.y + head_h + size, slot.y + head_h + slot.fig_h
     mid = (fx0 + fx1) / 2
     cols: dict[str, list[tuple[MuscleDrawing, float, float]]] = {"l": [], "r": []}
@@ -765,15 +780,15 @@ def _chart(ctx: _Ctx, g: Group, slot: _Slot, f: Affine, plate: str | None, head_
     for m, x, y in sorted(anchors, key=lambda a: a[2]):
         own = "l" if x < mid else "r"
         if not (slot.margin_l and slot.margin_r):
-            cols["l" if slot.margin_l else "r"].append((m, x, y))
+            column = "l" if slot.margin_l else "r"
+            cols[column].append((m, *anchor(m, column)))
             continue
         other = "r" if own == "l" else "l"
         near = {c: sum(1 for _, _, yy in cols[c] if abs(yy - y) < step * 4) for c in cols}
         if m.slug in twin and near[other] < near[own]:
-            tx_, ty_ = f(*paths.representative_point(twin[m.slug].d))
-            cols[other].append((twin[m.slug], tx_, ty_))
+            cols[other].append((twin[m.slug], *anchor(twin[m.slug], other)))
         else:
-            cols[own].append((m, x, y))
+            cols[own].append((m, *anchor(m, own)))
     cg = dwg.g(class_="chart")
     for side, items in cols.items():
         if not items:
@@ -781,9 +796,9 @@ def _chart(ctx: _Ctx, g: Group, slot: _Slot, f: Affine, plate: str | None, head_
         items.sort(key=lambda a: a[2])
         ys = spread([a[2] + size * 0.35 for a in items], top, bottom, step)
         if side == "l":
-            tx, anchor, ex = fx0 - 10, "end", fx0 - 6
+            tx, text_anchor, ex = fx0 - 10, "end", fx0 - 6
         else:
-            tx, anchor, ex = fx1 + 10, "start", fx1 + 6
+            tx, text_anchor, ex = fx1 + 10, "start", fx1 + 6
         _uncross(items, [y - size * 0.35 for y in ys], ex)
         for (m, ax, ay), ly in zip(items, ys, strict=True):
             yline = ly - size * 0.35
@@ -791,7 +806,7 @@ def _chart(ctx: _Ctx, g: Group, slot: _Slot, f: Affine, plate: str | None, head_
             cg.add(dwg.path(d=d, class_="leaderbg"))
             cg.add(dwg.path(d=d, class_="leader"))
             cg.add(dwg.circle(center=(ax, ay), r=1.8, class_="anchor"))
-            cg.add(dwg.text(m.name, insert=(tx, ly), text_anchor=anchor, class_="mname"))
+            cg.add(dwg.text(m.name, insert=(tx, ly), text_anchor=text_anchor, class_="mname"))
     g.add(cg)
 
 
