@@ -45,7 +45,7 @@ SCHEMES: dict[str, dict[str, str]] = {
 HEAT_PALETTES: dict[str, tuple[str, ...]] = {
     # the lowest level a saturated yellow that stands off the skin on a projector; each level well
     # darker than the one below, the top a deep wine (the face drawn over it keeps a white halo)
-    "clinical": ("#f7c631", "#f08a24", "#de4a26", "#a61d33", "#4f0a2a"),
+    "clinical": ("#fad43e", "#f39a2b", "#e0502a", "#931a38", "#3f0725"),
     "colour-blind": ("#fde725", "#5ec962", "#21918c", "#3b528b", "#440154"),
     "greyscale": ("#c4c4c4", "#9c9c9c", "#747474", "#4a4a4a", "#1a1a1a"),
 }
