@@ -25,6 +25,11 @@ CASES = {
     "map-head-lateral": "/maps/head-lateral.png?width=480",
     "map-hand-palmar": "/maps/hand-palmar.png?width=480",
     "map-foot-plantar": "/maps/foot-plantar.png?width=480",
+    "map-head-anterior": "/maps/head-anterior.png?width=480",
+    "map-hand-dorsal": "/maps/hand-dorsal.png?width=480",
+    "map-foot-dorsal": "/maps/foot-dorsal.png?width=480",
+    "map-foot-lateral": "/maps/foot-lateral.png?width=480",
+    "map-foot-medial": "/maps/foot-medial.png?width=480",
     "muscle-temporalis": "/maps/muscles/temporalis.png?width=800",
     "muscle-masseter": "/maps/muscles/masseter.png?width=800",
     "muscle-gastrocnemius-medial": "/maps/muscles/gastrocnemius-medial.png?width=800",
@@ -34,6 +39,7 @@ CASES = {
     "muscle-gluteus-minimus": "/maps/muscles/gluteus-minimus.png?width=800",
     "muscle-quadratus-lumborum": "/maps/muscles/quadratus-lumborum.png?width=800",
     "muscle-soleus": "/maps/muscles/soleus.png?width=800",
+    "muscle-temporalis-tp1": "/maps/muscles/temporalis.png?width=800&tp=1",
     "condition-low-back-pain": "/maps/conditions/low-back-pain.png?width=800",
 }
 TOLERANCE = 0.01  # share of pixels allowed to differ noticeably (font hinting, anti-aliasing)
