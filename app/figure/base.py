@@ -11,12 +11,12 @@ from pathlib import Path
 import numpy as np
 import shapely
 import shapely.errors
-from shapely.geometry import MultiPolygon, Polygon, box
+from shapely.geometry import LineString, MultiPolygon, Point, Polygon, box
 from shapely.geometry.base import BaseGeometry
 
 from app.figure import mesh as meshmod
 from app.figure.pose import anatomical, with_surface_points
-from app.figure.project import Placement, Projection, project
+from app.figure.project import Placement, Projection, project, smooth_outline
 from app.schemas.figure import MeshBase
 
 
@@ -81,11 +81,23 @@ def _compute(cfg: MeshBase, width: float, height: float) -> Projection:
     if closeup:
         # a close-up is cut straight across where the view ends
         frame = box(4, 4, width - 4, height - 4)
-        outline = _polygons(pr.outline.intersection(frame))
-        lines = [ln for ln in pr.lines if all(4 < x < width - 4 and 4 < y < height - 4 for x, y in ln)]
+        # at close-up scale the mesh's facets show along the skin line: round them off further
+        outline = _polygons(smooth_outline(pr.outline).intersection(frame))
+        edge = outline.boundary
+        lines = [ln for ln in pr.lines if all(4 < x < width - 4 and 4 < y < height - 4 for x, y in ln)
+                 and not _redundant(ln, edge)]
         front = pr.front.intersection(frame) if pr.front is not None else None
         return Projection(outline=outline, lines=lines, joints=pr.joints, front=front)
     return pr
+
+
+def _redundant(line: list[tuple[float, float]], edge: BaseGeometry) -> bool:
+    """At close-up scale the mesh leaves scraps an illustrator would not draw: a contour that runs
+    along the outline a hair inside it (a doubled edge), or a stub a few units long."""
+    ls = LineString(line)
+    if ls.length < 6:
+        return True
+    return bool(max(edge.distance(Point(p)) for p in line) < 1.5)
 
 
 def _polygons(g: BaseGeometry) -> BaseGeometry:

@@ -85,7 +85,7 @@ def project(mesh: Mesh, camera: str, at: Placement, *, px: float = 3.0, keep: np
         in_hand = mesh.hands[near_hand][tris].all(axis=1) & front
         if in_hand.any():
             hand_area = shapely.union_all(shapely.buffer(shapely.polygons(t[in_hand][:, :, :2]), 0.05, quad_segs=1))
-            hand_area = _smooth(hand_area.buffer(0.3).buffer(-0.3))
+            hand_area = smooth_outline(hand_area.buffer(0.3).buffer(-0.3))
     polys = shapely.polygons(t[front][:, :, :2])
     outline = shapely.union_all(shapely.buffer(polys, 0.02, quad_segs=1)).buffer(-0.02)
     outline = _largest_parts(outline)
@@ -148,7 +148,7 @@ def project(mesh: Mesh, camera: str, at: Placement, *, px: float = 3.0, keep: np
     seen = (pts[..., 2] >= depth - tol) if keep is not None else ((hit < 0) | (pts[..., 2] >= depth - tol))
     visible = seen.sum(axis=1) >= 2
     lines = [_chaikin(ln, closed=False) for ln in _chains(edges[visible], pv)]
-    outline = _smooth(outline)
+    outline = smooth_outline(outline)
     joints = {}
     for name, p in mesh.joints.items():
         q = _to_view(cam(p[None]), at)[0]
@@ -171,7 +171,7 @@ def _chaikin(pts: list[tuple[float, float]], closed: bool, rounds: int = 2) -> l
     return [(round(x, 2), round(y, 2)) for x, y in pts]
 
 
-def _smooth(g: BaseGeometry) -> BaseGeometry:
+def smooth_outline(g: BaseGeometry) -> BaseGeometry:
     parts = [Polygon(_chaikin(list(p.exterior.coords)[:-1], closed=True)) for p in getattr(g, "geoms", [g])]
     parts = [p if p.is_valid else p.buffer(0) for p in parts]
     return parts[0] if len(parts) == 1 else MultiPolygon(parts)
