@@ -221,7 +221,7 @@ def _style(c: dict[str, str], t: float) -> str:
         f".fib{{fill:none;stroke:{c['mline']};stroke-width:.45;opacity:.55;pointer-events:none}}"
         # tendon and aponeurosis in the pearly white of anatomy plates, over the fibres
         f".tendon{{fill:{c['tendon']};stroke:{c['mline']};stroke-width:.5;stroke-opacity:.7;pointer-events:none}}"
-        f".subject .m .tendon{{fill-opacity:.45}}"
+        f".subject .m .tendon{{fill-opacity:.15}}"
         # on a referral map the muscle is an outline with its fibres over a very light fill, so the
         # zones under it stay readable where zone and muscle meet
         f".subject .m path.shape{{fill-opacity:.12;stroke-width:1.6}}"
