@@ -173,7 +173,9 @@ def compile_view(fig: FigureView, drawing: SvgFigure, mesh_outline: BaseGeometry
                 if clipped.area < 0.5 * poly.area:
                     raise FigureError(f"{where}: lies mostly outside the body outline")
                 poly, d = clipped, polygon_path(clipped)
-            cover = front if front is not None and not front.is_empty else None
+            # the near hand hides the superficial plate's muscles; a deep plate shows what lies under
+            # the surface, the hand included, so its muscles are not cut
+            cover = front if front is not None and not front.is_empty and item.layer == "muscles" else None
             if cover is not None and poly.intersects(cover):
                 cut = make_valid(poly.difference(cover))
                 if cut.area > 0.3 * poly.area:

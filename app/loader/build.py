@@ -26,7 +26,7 @@ from app.schemas.content import REGION_ORDER, Laterality, Muscle, Source, Trigge
 from app.schemas.figure import FigureView
 
 # Bump when the database layout or the compiled geometry changes, so old builds are not reused.
-BUILD_FORMAT = "9"
+BUILD_FORMAT = "10"
 VIEW_ORDER = [v.value for v in View]
 
 

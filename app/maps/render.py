@@ -754,7 +754,9 @@ def _chart(ctx: _Ctx, g: Group, slot: _Slot, f: Affine, plate: str | None, head_
 
     def anchor(m: MuscleDrawing, column: str | None) -> tuple[float, float]:
         i = order.get(id(m), len(painted))
-        above = [o.d for o in painted[i + 1:] if paths.overlap(o.box, m.box) > 0]
+        # a leader names the muscle, so it ends on the belly: the tendon counts as covered (the
+        # Achilles is not "soleus", the aponeurosis not "palmaris longus") unless it is all there is
+        above = [o.d for o in painted[i + 1:] if paths.overlap(o.box, m.box) > 0] + [m.tendon]
         # the label column's x in the drawing's own units
         toward = None if column is None else (f.inverse_x(fx0) if column == "l" else f.inverse_x(fx1))
         return f(*paths.visible_anchor(m.d, above, toward))
