@@ -417,21 +417,15 @@ def _relative(row: list[_Slot]) -> list[float]:
 
 
 def _cap_closeups(rows: list[list[_Slot]]) -> None:
-    """No close-up taller than the tallest whole-body panel of the map (in any row), nor wider than
-    the whole-body panels of its row together: a foot seen from the side is wide, and at full
-    height it took two thirds of the picture for one patch while the leg with the trigger point
-    shrank beside it."""
+    """No close-up taller than the tallest whole-body panel of the map (in any row)."""
     whole = [s.fig_h for row in rows for s in row if not s.panel.closeup]
     if not whole:
         return
     top = max(whole)
     for row in rows:
-        width = sum(s.fig_w for s in row if not s.panel.closeup)
         for s in row:
             if s.panel.closeup and s.fig_h > top:
                 s.scale *= top / s.fig_h
-            if s.panel.closeup and width and s.fig_w > 1.6 * width:
-                s.scale *= 1.6 * width / s.fig_w
 
 
 def _partitions(n: int, k: int) -> list[tuple[int, ...]]:
