@@ -57,7 +57,8 @@ def _projection(key: str, width: float, height: float) -> Projection:
 
 def _compute(cfg: MeshBase, width: float, height: float) -> Projection:
     m = posed()
-    heights = m.verts[m.tris][:, :, 1]
+    corners = m.verts[m.tris]  # (triangles, 3, xyz)
+    heights = corners[:, :, 1]
     keep = np.ones(len(m.tris), dtype=bool)
     if cfg.above is not None:
         keep &= heights.max(axis=1) > cfg.above
@@ -69,7 +70,7 @@ def _compute(cfg: MeshBase, width: float, height: float) -> Projection:
             keep &= m.arms[side][m.tris].all(axis=1)
         else:  # a leg: the body's right is at -x; the other leg and the hands beside the thigh go
             sign = -1.0 if side == "r" else 1.0
-            keep &= (sign * m.verts[m.tris][:, :, 0] > 0.05).all(axis=1) & ~m.arms[side][m.tris].any(axis=1)
+            keep &= (sign * corners[:, :, 0] > 0.05).all(axis=1) & ~m.arms[side][m.tris].any(axis=1)
     far = {"right": "l", "left": "r"}.get(cfg.camera)
     if far is not None and cfg.part is None:
         # on a side view the far hand hangs behind the thigh and only its fingertips peek out past

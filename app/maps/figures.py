@@ -400,7 +400,7 @@ def _choose(cands: list[_Candidate], weight: dict[str, float], want_muscle: bool
     tps = {m.tp or m.label for c in cands for m in c.marks}
     # how much of its view the muscle fills: temporalis fills the side of the head and is an edge
     # on from the front; between views that add as much, the one showing the muscle face-on wins
-    seen = {c.ordinal: sum(_area(m.box) for m in c.muscles) / max(_area(c.geo.body), 1.0) for c in cands}
+    seen = {c.ordinal: sum(paths.area(m.box) for m in c.muscles) / max(paths.area(c.geo.body), 1.0) for c in cands}
     most = max(seen.values(), default=0.0) or 1.0
 
     def face_on(c: _Candidate) -> float:
@@ -472,10 +472,6 @@ def _choose(cands: list[_Candidate], weight: dict[str, float], want_muscle: bool
                 picked.add(c.ordinal)
                 shown |= set(c.zones)
     return sorted(picks, key=lambda p: p.cand.ordinal)
-
-
-def _area(b: Box) -> float:
-    return max(b[2] - b[0], 0.0) * max(b[3] - b[1], 0.0)
 
 
 def _content_boxes(p: _Pick) -> list[Box]:

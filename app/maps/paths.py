@@ -314,18 +314,25 @@ def representative_point(d: str) -> Point:
     return (c.x, c.y)
 
 
+@lru_cache(maxsize=4096)
+def _visible_part(d: str, above: tuple[str, ...]) -> Polygon | None:
+    """The largest piece of the shape not covered by the shapes over it (the whole shape when they
+    hide nearly all of it). Cached: a chart asks for it once to place the label and once to aim it."""
+    g = geometry(d)
+    if g.is_empty:
+        return None
+    cover = [c for c in (geometry(o) for o in above) if not c.is_empty]
+    vis = g.difference(shapely.union_all(cover)) if cover else g
+    if vis.is_empty or vis.area < 0.04 * g.area:
+        vis = g
+    return max(_polygons(vis), key=lambda q: q.area, default=None)
+
+
 def visible_anchor(d: str, above: Sequence[str], toward: float | None = None) -> Point:
     """Where a leader line should end on a muscle: on the part not hidden by the shapes drawn over
     it, and, given the x of the label column, in the half of that part nearer the column (the
     leader then stops at the muscle's edge instead of crossing the figure). Coordinates are the path's."""
-    g = geometry(d)
-    if g.is_empty:
-        return representative_point(d)
-    cover = [geometry(o) for o in above if o]
-    vis = g.difference(shapely.union_all([c for c in cover if not c.is_empty])) if cover else g
-    if vis.is_empty or vis.area < 0.04 * g.area:
-        vis = g
-    part = max(_polygons(vis), key=lambda q: q.area, default=None)
+    part = _visible_part(d, tuple(o for o in above if o))
     if part is None:
         return representative_point(d)
     if toward is not None:

@@ -651,12 +651,7 @@ def smooth_one(d: str, radius: float) -> str:
 def _muscles(ctx: _Ctx, g: Group, slot: _Slot, f: Affine, plate: str | None) -> None:
     dwg, opts = ctx.dwg, ctx.opts
     rect = (slot.x + slot.margin_l, slot.y, slot.x + slot.margin_l + slot.fig_w, slot.y + slot.fig_h)
-    ms = [m for m in slot.panel.muscles if paths.overlap(f.box(m.box), rect) > 0]
-    if plate == "superficial" or (plate is None and not opts.deep):
-        ms = [m for m in ms if m.depth != "deep"]
-    # deep muscles first, so superficial ones lie over them and catch clicks where they overlap (on
-    # the deep plate the superficial layer stays on top as a faint outline that catches nothing)
-    ms = _unburied(sorted(ms, key=lambda m: m.depth != "deep"))
+    ms = _paint_order([m for m in slot.panel.muscles if paths.overlap(f.box(m.box), rect) > 0], plate, opts.deep)
     for m in ms:
         ghost = plate == "deep" and m.depth != "deep"
         cls = f"m {m.depth}" + (" ghost" if ghost else "")
@@ -678,6 +673,15 @@ def _muscles(ctx: _Ctx, g: Group, slot: _Slot, f: Affine, plate: str | None) -> 
         if m.tendon and not ghost:
             holder.add(dwg.path(d=paths.transform(m.tendon, f), class_="tendon"))
         g.add(holder)
+
+
+def _paint_order(ms: list[MuscleDrawing], plate: str | None, deep: bool) -> list[MuscleDrawing]:
+    """The muscles of a plate in the order they are painted: deep muscles first, so superficial ones
+    lie over them and catch clicks where they overlap (on the deep plate the superficial layer stays
+    on top as a faint outline that catches nothing)."""
+    if plate == "superficial" or (plate is None and not deep):
+        ms = [m for m in ms if m.depth != "deep"]
+    return _unburied(sorted(ms, key=lambda m: m.depth != "deep"))
 
 
 def _unburied(ms: list[MuscleDrawing]) -> list[MuscleDrawing]:
@@ -743,11 +747,9 @@ def _chart(ctx: _Ctx, g: Group, slot: _Slot, f: Affine, plate: str | None, head_
     elif plate == "deep":
         ms = [m for m in ms if m.depth == "deep"]
     # what lies over each muscle on this plate, in the order _muscles paints them
-    painted = _unburied(sorted([m for m in slot.panel.muscles if m.depth == ("deep" if plate == "deep" else m.depth)
-                                and (plate != "superficial" or m.depth != "deep")],
-                               key=lambda m: m.depth != "deep"))
-    if plate == "deep":
-        painted = [m for m in painted if m.depth == "deep"]
+    # (on the deep plate the superficial ghosts are outlines only: they hide nothing)
+    painted = [m for m in _paint_order(list(slot.panel.muscles), plate, ctx.opts.deep)
+               if plate != "deep" or m.depth == "deep"]
     order = {id(m): i for i, m in enumerate(painted)}
     fx0 = slot.x + slot.margin_l
     fx1 = fx0 + slot.fig_w
