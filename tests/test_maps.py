@@ -73,6 +73,12 @@ def test_unknown_view_and_muscle_are_404_or_422(client: TestClient) -> None:
     assert client.get("/maps/anterior.gif").status_code == 422
 
 
+@pytest.mark.parametrize("zones", ["%1D", ",,", "%20", "nowhere"])
+def test_lookup_map_without_a_known_zone_is_400(client: TestClient, zones: str) -> None:
+    r = client.get(f"/maps/lookup.svg?zones={zones}")
+    assert r.status_code == 400 and "zone" in r.json()["detail"]
+
+
 @pytest.mark.parametrize("scheme", ["clinical", "colour-blind", "greyscale"])
 def test_schemes_render(client: TestClient, scheme: str) -> None:
     svg = client.get(f"/maps/muscles/upper-trapezius.svg?scheme={scheme}").text

@@ -68,7 +68,8 @@ def _image(svg: str | None, fmt: str, what: str, width: Width | None) -> Respons
 
 
 @router.get("/lookup.{fmt}", response_class=Response,
-            responses={200: {"content": {SVG: {}, "image/png": {}}}, 400: {"description": "Unknown zone"}},
+            responses={200: {"content": {SVG: {}, "image/png": {}}}, 400: {"description": "Unknown zone or none"},
+                       404: {"description": "No zone of the selection drawn"}},
             summary="A lookup selection, with the best-ranked muscle's pattern")
 def lookup_map(fmt: Annotated[str, figures.FMT_PATH], atlas: AtlasDep,
                zones: Annotated[str, Query(min_length=1, max_length=4000)], width: WidthQ = None,
@@ -77,6 +78,8 @@ def lookup_map(fmt: Annotated[str, figures.FMT_PATH], atlas: AtlasDep,
         selected = contexts.parse_zones([zones], atlas.zone_objects)
     except contexts.BadRequest as exc:
         raise HTTPException(400, str(exc)) from exc
+    if not selected:
+        raise HTTPException(400, "zones: name at least one zone, e.g. zones=lateral-elbow")
     with atlas.lock:
         svg = figures.selection_map(atlas.conn, selected, "Selected painful areas",
                                     _opts(width, labels, legend, scheme, source=atlas.base_url + urls.lookup(selected)))
