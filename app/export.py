@@ -90,7 +90,8 @@ def _fetch(url: str) -> tuple[str, int, bytes]:
 def export(out: Path, settings: Settings, progress: Callable[[int, int], None] | None = None,
            jobs: int | None = None) -> int:
     """Write every page, map, image and JSON reachable from the seeds; returns the number of files."""
-    settings = settings.model_copy(update={"cache": False, "base_url": settings.base_url})
+    # the exporter renders in its own worker processes, each drawing in-process
+    settings = settings.model_copy(update={"cache": False, "base_url": settings.base_url, "render_workers": 0})
     app = create_app(settings)
     out.mkdir(parents=True, exist_ok=True)
     queue = list(dict.fromkeys(SEEDS + _static_files(settings)))

@@ -21,6 +21,7 @@ from app.atlas import Atlas
 from app.cache import ResponseCache
 from app.contexts import REGION_LABELS
 from app.loader.build import BuildError, build, stored_hash
+from app.maps.pool import RETRY_AFTER, Busy, RasterPool
 from app.routes import api, maps, pages, share
 from app.security import HTMX_CDN, HTMX_SRI, SecurityHeaders
 from app.settings import Settings
@@ -67,6 +68,7 @@ def create_app(settings: Settings | None = None) -> ASGIApp:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
         app.state.atlas.close()
+        app.state.raster.close()
 
     # Starlette's own slash redirects build an absolute URL from the Host header a client sends;
     # ours (below) answer with a relative Location, so no one is sent off-site
@@ -74,6 +76,7 @@ def create_app(settings: Settings | None = None) -> ASGIApp:
                   description="Myofascial trigger points, referral patterns, needling safety and conditions.")
     app.state.settings = settings
     app.state.atlas = Atlas(settings.db_path, settings.base_url)
+    app.state.raster = RasterPool(settings.render_workers, settings.render_queue)
     app.state.templates = _templates(settings)
     app.include_router(api.router)
     app.include_router(maps.router)
@@ -90,6 +93,10 @@ def create_app(settings: Settings | None = None) -> ASGIApp:
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         return pages.error_page(request, exc.status_code, str(exc.detail), headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(Busy)
+    async def busy(request: Request, exc: Busy) -> Response:
+        return pages.error_page(request, 503, str(exc), headers={"Retry-After": str(RETRY_AFTER)})
 
     @app.exception_handler(contexts.NotFound)
     async def not_found(request: Request, exc: contexts.NotFound) -> Response:

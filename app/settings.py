@@ -26,3 +26,7 @@ class Settings(BaseSettings):
                                               "off by default, so an offline or intranet install never waits on DNS")
     base_url: str = Field("http://127.0.0.1:8000", description="Public URL, used in embeds and citations")
     cache: bool = Field(True, description="Keep rendered GET responses in memory")
+    render_workers: int = Field(2, ge=0, le=32, description="Worker processes that render PNGs and handouts "
+                                                          "(0: in the server process)")
+    render_queue: int = Field(6, ge=0, le=1000, description="Renders that may wait for a worker; beyond that "
+                                                           "an image request gets 503 with Retry-After")

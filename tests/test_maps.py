@@ -9,6 +9,10 @@ import pytest
 import resvg_py
 from starlette.testclient import TestClient
 
+from app.main import create_app
+from app.maps.pool import RasterPool
+from app.settings import Settings
+
 NS = "{http://www.w3.org/2000/svg}"
 
 
@@ -126,3 +130,36 @@ def test_map_styles_stay_inside_their_map(client: TestClient) -> None:
     assert len(selectors) > 30
     bad = [s for s in selectors if "#muscle-map" not in s]
     assert not bad, bad[:5]
+
+
+def test_busy_renderers_answer_503_with_retry_after(settings: Settings) -> None:
+    # every render slot held (as by slow renders in flight): the next PNG is turned away at once
+    # with a message, while SVGs and pages, which need no renderer, still answer
+    app = create_app(settings.model_copy(update={"render_workers": 1, "render_queue": 0, "cache": False}))
+    with TestClient(app) as c:
+        inner = app
+        while not hasattr(inner, "state"):  # the FastAPI app inside the cache and header middleware
+            inner = inner.app
+        pool: RasterPool = inner.state.raster
+        assert pool._slots.acquire(blocking=False)
+        try:
+            r = c.get("/maps/muscles/infraspinatus.png?width=480")
+            assert r.status_code == 503 and r.headers["retry-after"] == "2"
+            assert "busy" in r.text
+            assert c.get("/maps/muscles/infraspinatus.svg?width=480").status_code == 200
+            assert c.get("/muscles/infraspinatus").status_code == 200
+        finally:
+            pool._slots.release()
+        r = c.get("/maps/muscles/infraspinatus.png?width=480")
+        assert r.status_code == 200 and r.content[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_the_pool_renders_in_worker_processes() -> None:
+    pool = RasterPool(workers=1, queue=0)
+    try:
+        svg = '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>'
+        png = pool.png(svg, 20)
+        assert png[:8] == b"\x89PNG\r\n\x1a\n" and int.from_bytes(png[16:20], "big") == 20
+        assert pool._executor is not None  # it went through the process pool, not the request thread
+    finally:
+        pool.close()

@@ -1,5 +1,5 @@
-"""SVG to PNG with resvg and the bundled font; the last renders are kept, since one map is often
-asked for twice in a row (its PNG and the PDF handout that embeds it, the export and the page)."""
+"""SVG to PNG with resvg and the bundled font (a pure function: the pool in app.maps.pool runs it
+in worker processes for the server; the exporter and the CLI call it directly)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,12 @@ import resvg_py
 from app.maps.fonts import resvg_font_options
 
 
-@lru_cache(maxsize=32)
-def png(svg: str, width: int) -> bytes:
+def render(svg: str, width: int) -> bytes:
     return bytes(resvg_py.svg_to_bytes(svg_string=svg, width=width, background="#ffffff",
                                        **cast(dict[str, Any], resvg_font_options())))
+
+
+@lru_cache(maxsize=32)
+def png(svg: str, width: int) -> bytes:
+    """render(), the last few kept: the exporter asks for one map's PNG and its handout in a row."""
+    return render(svg, width)

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from app.atlas import Atlas
+from app.maps.pool import RasterPool
 
 
 def get_atlas(request: Request) -> Atlas:
@@ -15,3 +16,11 @@ def get_atlas(request: Request) -> Atlas:
 
 
 AtlasDep = Annotated[Atlas, Depends(get_atlas)]
+
+
+def get_raster(request: Request) -> RasterPool:
+    pool: RasterPool = request.app.state.raster
+    return pool
+
+
+RasterDep = Annotated[RasterPool, Depends(get_raster)]

@@ -9,16 +9,19 @@ from fastapi import APIRouter, HTTPException, Query
 from fastapi.responses import Response
 
 from app import contexts, queries
-from app.maps import figures, raster
+from app.maps import figures
 from app.maps.figures import Plate, Scheme
+from app.maps.pool import RasterPool
 from app.maps.render import Options
-from app.routes.deps import AtlasDep
+from app.routes.deps import AtlasDep, RasterDep
 from app.schemas.content import View
 from app.urls import urls
 
 router = APIRouter(prefix="/maps", tags=["maps"])
 SVG = "image/svg+xml"
 IMAGE_CACHE = "public, max-age=86400"
+BUSY: dict[int | str, dict[str, object]] = {
+    503: {"description": "Every image renderer is busy: try again after Retry-After seconds"}}
 
 
 class Width(IntEnum):
@@ -58,20 +61,20 @@ SidesQ = Annotated[Sides, Query(description="auto: both sides when most of the p
                                             "trunk; right: the right-side patterns only; both")]
 
 
-def _image(svg: str | None, fmt: str, what: str, width: Width | None) -> Response:
+def _image(svg: str | None, fmt: str, what: str, width: Width | None, pool: RasterPool) -> Response:
     if svg is None:
         raise HTTPException(404, f"no {what}")
     if fmt == "png":
-        return Response(raster.png(svg, int(width or Width.w1200)), media_type="image/png",
+        return Response(pool.png(svg, int(width or Width.w1200)), media_type="image/png",
                         headers={"Cache-Control": IMAGE_CACHE})
     return Response(svg, media_type=SVG, headers={"Cache-Control": IMAGE_CACHE})
 
 
 @router.get("/lookup.{fmt}", response_class=Response,
-            responses={200: {"content": {SVG: {}, "image/png": {}}}, 400: {"description": "Unknown zone or none"},
+            responses={**BUSY, 200: {"content": {SVG: {}, "image/png": {}}}, 400: {"description": "Unknown zone or none"},
                        404: {"description": "No zone of the selection drawn"}},
             summary="A lookup selection, with the best-ranked muscle's pattern")
-def lookup_map(fmt: Annotated[str, figures.FMT_PATH], atlas: AtlasDep,
+def lookup_map(fmt: Annotated[str, figures.FMT_PATH], atlas: AtlasDep, pool: RasterDep,
                zones: Annotated[str, Query(min_length=1, max_length=4000)], width: WidthQ = None,
                labels: LabelsQ = True, legend: LegendQ = True, scheme: SchemeQ = Scheme.clinical) -> Response:
     try:
@@ -83,13 +86,14 @@ def lookup_map(fmt: Annotated[str, figures.FMT_PATH], atlas: AtlasDep,
     with atlas.lock:
         svg = figures.selection_map(atlas.conn, selected, "Selected painful areas",
                                     _opts(width, labels, legend, scheme, source=atlas.base_url + urls.lookup(selected)))
-    return _image(svg, fmt, "zone drawn for this selection", width)
+    return _image(svg, fmt, "zone drawn for this selection", width, pool)
 
 
 @router.get("/{view}.{fmt}", response_class=Response,
-            responses={200: {"content": {SVG: {}, "image/png": {}}}, 404: {"description": "View not drawn"}},
+            responses={**BUSY, 200: {"content": {SVG: {}, "image/png": {}}}, 404: {"description": "View not drawn"}},
             summary="A whole view, every muscle a link")
-def view_map(view: View, fmt: Annotated[str, figures.FMT_PATH], atlas: AtlasDep, width: WidthQ = None,
+def view_map(view: View, fmt: Annotated[str, figures.FMT_PATH], atlas: AtlasDep, pool: RasterDep,
+             width: WidthQ = None,
              labels: LabelsQ = True, legend: LegendQ = True, scheme: SchemeQ = Scheme.clinical,
              deep: Annotated[bool, Query(description="false: the superficial plate, whatever plate says")] = True,
              plate: PlateQ = Plate.superficial) -> Response:
@@ -98,13 +102,14 @@ def view_map(view: View, fmt: Annotated[str, figures.FMT_PATH], atlas: AtlasDep,
     with atlas.lock:
         svg = figures.view_map(atlas.conn, view.value, _opts(width, labels, legend, scheme, deep=deep,
                                                              source=atlas.base_url + "/", plate=plate))
-    return _image(svg, fmt, f"view '{view.value}'", width)
+    return _image(svg, fmt, f"view '{view.value}'", width, pool)
 
 
 @router.get("/muscles/{slug}.{fmt}", response_class=Response,
-            responses={200: {"content": {SVG: {}, "image/png": {}}}, 404: {"description": "No such muscle"}},
+            responses={**BUSY, 200: {"content": {SVG: {}, "image/png": {}}}, 404: {"description": "No such muscle"}},
             summary="One muscle: shape, trigger points, referral pattern")
-def muscle_map(slug: str, fmt: Annotated[str, figures.FMT_PATH], atlas: AtlasDep, width: WidthQ = None,
+def muscle_map(slug: str, fmt: Annotated[str, figures.FMT_PATH], atlas: AtlasDep, pool: RasterDep,
+             width: WidthQ = None,
                labels: LabelsQ = True, legend: LegendQ = True, scheme: SchemeQ = Scheme.clinical,
                view: Annotated[View | None, Query(description="Only this view")] = None,
                tp: Annotated[int | None, Query(ge=1, le=20, description="Only this trigger point (1 is the first "
@@ -115,13 +120,14 @@ def muscle_map(slug: str, fmt: Annotated[str, figures.FMT_PATH], atlas: AtlasDep
                                                          source=atlas.base_url + urls.muscle(slug)),
                                  views=[view.value] if view else None, tp=tp)
     what = f"muscle '{slug}'" + (f" with a trigger point {tp}" if tp else "")
-    return _image(svg, fmt, f"{what} (or it is not drawn on that view)", width)
+    return _image(svg, fmt, f"{what} (or it is not drawn on that view)", width, pool)
 
 
 @router.get("/conditions/{slug}.{fmt}", response_class=Response,
-            responses={200: {"content": {SVG: {}, "image/png": {}}}, 404: {"description": "No such condition"}},
+            responses={**BUSY, 200: {"content": {SVG: {}, "image/png": {}}}, 404: {"description": "No such condition"}},
             summary="A condition's heat map of referral zones")
-def condition_map(slug: str, fmt: Annotated[str, figures.FMT_PATH], atlas: AtlasDep, width: WidthQ = None,
+def condition_map(slug: str, fmt: Annotated[str, figures.FMT_PATH], atlas: AtlasDep, pool: RasterDep,
+             width: WidthQ = None,
                   labels: LabelsQ = True, legend: LegendQ = True, scheme: SchemeQ = Scheme.clinical,
                   sides: SidesQ = Sides.auto) -> Response:
     with atlas.lock:
@@ -133,4 +139,4 @@ def condition_map(slug: str, fmt: Annotated[str, figures.FMT_PATH], atlas: Atlas
                                    "Denser hatching: more of the related muscles refer there.",
                                    _opts(width, labels, legend, scheme, source=atlas.base_url + urls.condition(slug)),
                                    both_sides=None if sides is Sides.auto else sides is Sides.both)
-    return _image(svg, fmt, f"condition '{slug}'", width)
+    return _image(svg, fmt, f"condition '{slug}'", width, pool)

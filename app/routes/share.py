@@ -15,9 +15,9 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from app import contexts, queries
 from app.atlas import Atlas
 from app.handout import handout
-from app.maps import figures, raster
+from app.maps import figures
 from app.maps.render import Options
-from app.routes.deps import AtlasDep
+from app.routes.deps import AtlasDep, RasterDep
 from app.routes.pages import render
 from app.schemas.api import OEmbed, Problem
 from app.urls import urls
@@ -34,8 +34,9 @@ def _built_at(atlas: Atlas) -> datetime | None:
 
 
 @router.get("/muscles/{slug}.pdf", response_class=Response, summary="A printable handout of one muscle (PDF)",
-            responses={200: {"content": {"application/pdf": {}}}, 404: {"model": Problem, "description": "No such muscle"}})
-def muscle_pdf(slug: str, atlas: AtlasDep) -> Response:
+            responses={200: {"content": {"application/pdf": {}}}, 503: {"description": "Renderers busy; retry"},
+                       404: {"model": Problem, "description": "No such muscle"}})
+def muscle_pdf(slug: str, atlas: AtlasDep, pool: RasterDep) -> Response:
     with atlas.lock:
         m = queries.muscle(atlas.conn, slug)
         source = atlas.base_url + urls.muscle(slug)
@@ -44,7 +45,7 @@ def muscle_pdf(slug: str, atlas: AtlasDep) -> Response:
         svg = figures.muscle_map(atlas.conn, slug, Options(width=800, source_url=source)) if m else None
     if m is None or svg is None:
         raise HTTPException(404, f"no muscle '{slug}'")
-    pdf = handout(m, raster.png(svg, 1600), source, _built_at(atlas))
+    pdf = handout(m, pool.png(svg, 1600), source, _built_at(atlas))
     return Response(pdf, media_type="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="{slug}.pdf"', "Cache-Control": "public, max-age=86400"})
 

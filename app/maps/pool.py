@@ -1,0 +1,66 @@
+"""PNG rendering off the request threads: a few worker processes behind a bounded queue.
+
+resvg holds the GIL for a second or more on a large map, so rendered in the server's own threads
+four PNGs at once froze every other request. In worker processes they cannot; and when the queue
+is full the request is turned away at once (503 with Retry-After) instead of piling up work that
+would answer after its client has gone.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import threading
+from concurrent.futures import Executor, ProcessPoolExecutor
+
+from cachetools import LRUCache
+
+from app.maps import raster
+
+RETRY_AFTER = 2  # seconds: about one large render
+
+
+class Busy(Exception):
+    """Every render slot is taken."""
+
+
+class RasterPool:
+    """png(svg, width) in `workers` processes, at most `queue` more waiting; workers=0 renders in-process."""
+
+    def __init__(self, workers: int = 2, queue: int = 6) -> None:
+        self.workers = workers
+        self._slots = threading.BoundedSemaphore(max(1, workers) + max(0, queue))
+        self._executor: Executor | None = None
+        self._lock = threading.Lock()
+        # the last renders, since a map is often asked for twice in a row (its PNG, then the handout)
+        self._done: LRUCache[tuple[str, int], bytes] = LRUCache(maxsize=32)
+
+    def _pool(self) -> Executor:
+        with self._lock:
+            if self._executor is None:
+                # spawn, not fork: the server has threads, and a forked child could inherit a held lock
+                self._executor = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
+            return self._executor
+
+    def png(self, svg: str, width: int) -> bytes:
+        key = (hashlib.blake2b(svg.encode(), digest_size=16).hexdigest(), width)
+        with self._lock:
+            hit = self._done.get(key)
+        if hit is not None:
+            return hit
+        if not self._slots.acquire(blocking=False):
+            raise Busy(f"all {self.workers or 1} image renderers are busy; try again in {RETRY_AFTER} s")
+        try:
+            out = raster.render(svg, width) if self.workers == 0 else self._pool().submit(
+                raster.render, svg, width).result()
+        finally:
+            self._slots.release()
+        with self._lock:
+            self._done[key] = out
+        return out
+
+    def close(self) -> None:
+        with self._lock:
+            if self._executor is not None:
+                self._executor.shutdown(wait=False, cancel_futures=True)
+                self._executor = None
