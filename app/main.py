@@ -66,6 +66,7 @@ def create_app(settings: Settings | None = None) -> ASGIApp:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.raster.start()
         yield
         app.state.atlas.close()
         app.state.raster.close()

@@ -38,9 +38,17 @@ class RasterPool:
     def _pool(self) -> Executor:
         with self._lock:
             if self._executor is None:
-                # spawn, not fork: the server has threads, and a forked child could inherit a held lock
-                self._executor = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
+                # fork where there is fork: spawn would re-run the __main__ of whoever embeds the app (a
+                # script without a main guard starts itself again). start() forks the workers before
+                # the server has request threads, so no child inherits a lock held mid-request.
+                method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+                self._executor = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context(method))
             return self._executor
+
+    def start(self) -> None:
+        """Start the workers now (at server start-up) rather than at the first image request."""
+        if self.workers:
+            self._pool().submit(int).result()
 
     def png(self, svg: str, width: int) -> bytes:
         key = (hashlib.blake2b(svg.encode(), digest_size=16).hexdigest(), width)
