@@ -139,3 +139,20 @@ def test_the_runtime_database_is_read_only(client) -> None:  # type: ignore[no-u
     atlas = inner.state.atlas
     with pytest.raises(sqlite3.OperationalError):
         atlas.conn.execute("DELETE FROM muscle")
+
+
+def test_a_trigger_point_beyond_a_close_ups_cut_is_not_marked_there(data: Path, fig: Path, tmp_path: Path) -> None:
+    # tibialis anterior's belly lies above the foot close-ups: `at_views.<view>: null` leaves its X
+    # off that view (the whole views still mark it) instead of parking it on the frame edge
+    f = data / "muscles" / "leg-foot" / "tibialis-anterior.yaml"
+    doc = yaml.safe_load(f.read_text())
+    doc["trigger_points"][0]["at_views"]["foot-medial"] = None
+    f.write_text(yaml.safe_dump(doc, sort_keys=False))
+    db = tmp_path / "a.sqlite"
+    build(data, fig, db)
+    with sqlite3.connect(db) as conn:
+        views = {v for (v,) in conn.execute(
+            "SELECT p.view FROM tp_position p JOIN trigger_point t ON t.id = p.tp "
+            "WHERE t.muscle = 'tibialis-anterior' AND t.ordinal = 0 AND p.side = 'right'")}
+    assert "foot-medial" not in views
+    assert {"anterior", "lateral", "foot-lateral"} <= views

@@ -52,7 +52,10 @@ def draw_view(data_dir: Path, figure_dir: Path, view: str, what: str, crop: str 
             mus = atlas.content.muscles.get(slug)
             if mus and side == cv.sides[0]:
                 for tp in mus.trigger_points:
-                    px, py = f.at(*trigger_point_at(tp, view, atlas))
+                    uv = trigger_point_at(tp, view, atlas)
+                    if uv is None:
+                        continue
+                    px, py = f.at(*uv)
                     out.append(f'<path d="M{px - 2:.1f} {py - 2:.1f}l4 4m0 -4l-4 4" stroke="#000" stroke-width=".8"/>')
                 c = m.polygon.representative_point()
                 out.append(f'<text x="{c.x:.1f}" y="{c.y:.1f}" font-size="{fs}" text-anchor="middle" '

@@ -26,7 +26,7 @@ from app.schemas.content import REGION_ORDER, Laterality, Muscle, Source, Trigge
 from app.schemas.figure import FigureView
 
 # Bump when the database layout or the compiled geometry changes, so old builds are not reused.
-BUILD_FORMAT = "10"
+BUILD_FORMAT = "11"
 VIEW_ORDER = [v.value for v in View]
 
 
@@ -124,14 +124,15 @@ def read_atlas(data_dir: Path, figure_dir: Path) -> Atlas:
     return atlas
 
 
-def trigger_point_at(tp: TriggerPoint, view: str, atlas: Atlas) -> tuple[float, float]:
+def trigger_point_at(tp: TriggerPoint, view: str, atlas: Atlas) -> tuple[float, float] | None:
     """Where a trigger point sits in its muscle's frame on a view: its own entry, else the entry of the
-    view whose drawing this one mirrors (the left lateral is the right lateral's), else ``at``."""
+    view whose drawing this one mirrors (the left lateral is the right lateral's), else ``at``; None
+    when it is not on that view (beyond a close-up's cut)."""
     fig = atlas.figures[view]
     for key in (View(view), fig.drawing):
         if key is not None and key in tp.at_views:
-            u, v = tp.at_views[key]
-            return u, v
+            uv = tp.at_views[key]
+            return None if uv is None else (uv[0], uv[1])
     return tp.at[0], tp.at[1]
 
 
@@ -147,7 +148,10 @@ def _check_positions(atlas: Atlas) -> None:
                         atlas.problems.append(Problem(f, f"trigger_points[{i}].at_views.{view}",
                                                       "the muscle is not drawn on this view"))
                     continue
-                x, y = shape.frame.at(*trigger_point_at(tp, view, atlas))
+                uv = trigger_point_at(tp, view, atlas)
+                if uv is None:
+                    continue
+                x, y = shape.frame.at(*uv)
                 if not shape.polygon.buffer(0.5).contains(ShapelyPoint(x, y)):
                     atlas.problems.append(Problem(
                         f, f"trigger_points[{i}].at", f"lies outside the muscle's shape on the {view} view "
@@ -241,8 +245,9 @@ def _insert(s: Session, atlas: Atlas, digest: str) -> None:
                             s.add(db.ReferralRow(tp=tp_id, muscle=m.slug, muscle_side=side, zone=zslug, kind=kind))
                 for view, cv in atlas.views.items():
                     shape = cv.muscles.get((m.slug, side))
-                    if shape is not None:
-                        x, y = shape.frame.at(*trigger_point_at(tp, view, atlas))
+                    uv = trigger_point_at(tp, view, atlas) if shape is not None else None
+                    if shape is not None and uv is not None:
+                        x, y = shape.frame.at(*uv)
                         s.add(db.TriggerPointPositionRow(tp=tp_id, view=view, side=side, x=round(x, 1),
                                                          y=round(y, 1)))
         for link in m.conditions:

@@ -178,7 +178,9 @@ class TriggerPoint(Strict):
     # Position relative to the muscle's drawn shape: u runs from origin (0) to insertion (1)
     # along the fibres, v across them from the first to the second point of the origin line.
     at: UV
-    at_views: dict[View, UV] = {}  # per-view override where one frame does not fit all views
+    # per-view override where one frame does not fit all views; null: the trigger point lies beyond
+    # that close-up's cut (tibialis anterior's belly, seen on the foot), so it is not marked there
+    at_views: dict[View, UV | None] = {}
     referral: Referral
     notes: Text | None = None
     sources: list[SourceRef] = []
