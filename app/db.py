@@ -119,6 +119,9 @@ class ViewRow(SQLModel, table=True):
     sides: list = Field(sa_column=_json())  # type: ignore[type-arg]
     silhouette: str
     details: list = Field(sa_column=_json())  # type: ignore[type-arg]
+    # a whole view's body without the arms, and its lines: maps of the trunk and legs use them
+    armless: str = ""
+    armless_details: list = Field(sa_column=_json())  # type: ignore[type-arg]
 
 
 class MuscleShapeRow(SQLModel, table=True):
@@ -132,6 +135,8 @@ class MuscleShapeRow(SQLModel, table=True):
     d: str
     fibres: str
     tendon: str = ""  # the tendinous part of the shape, drawn in tendon white
+    whole: str = ""  # the shape where the near hand did not cut it (empty when it did not), and its fibres
+    whole_fibres: str = ""
 
 
 class ZoneShapeRow(SQLModel, table=True):

@@ -157,17 +157,19 @@ def views(conn: sqlite3.Connection) -> list[ViewGeometry]:
     return [
         ViewGeometry(view=r["view"], title=r["title"], width=r["width"], height=r["height"],
                      right_on_viewer=r["right_on_viewer"], sides=tuple(_j(r["sides"])), silhouette=r["silhouette"],
-                     details=tuple(_j(r["details"])), bounds=paths.bounds(r["silhouette"]))
+                     details=tuple(_j(r["details"])), bounds=paths.bounds(r["silhouette"]),
+                     armless=r["armless"], armless_details=tuple(_j(r["armless_details"])))
         for r in conn.execute("SELECT * FROM view ORDER BY ordinal")
     ]
 
 
 def view_muscles(conn: sqlite3.Connection, view: str) -> list[MuscleDrawing]:
     # the plate is the layer the figure draws it in: a muscle under another on this view is on the deep plate
-    sql = ("SELECT s.muscle, s.side, s.d, s.fibres, s.tendon, m.name, s.plate FROM muscle_shape s JOIN muscle m "
-           "ON m.slug = s.muscle WHERE s.view = ? ORDER BY s.ordinal")
+    sql = ("SELECT s.muscle, s.side, s.d, s.fibres, s.tendon, s.whole, s.whole_fibres, m.name, m.region, s.plate "
+           "FROM muscle_shape s JOIN muscle m ON m.slug = s.muscle WHERE s.view = ? ORDER BY s.ordinal")
     return [MuscleDrawing(slug=r["muscle"], name=r["name"], side=r["side"], depth=r["plate"], d=r["d"],
-                          fibres=r["fibres"], tendon=r["tendon"], bounds=paths.bounds(r["d"]))
+                          fibres=r["fibres"], tendon=r["tendon"], bounds=paths.bounds(r["d"]), region=r["region"],
+                          whole=r["whole"], whole_fibres=r["whole_fibres"])
             for r in conn.execute(sql, (view,))]
 
 

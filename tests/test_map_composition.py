@@ -406,3 +406,23 @@ def test_a_shoulder_crop_does_not_slice_the_chest(conn: sqlite3.Connection) -> N
             assert p.crop is not None
             for x in (p.crop[0], p.crop[2]):
                 assert not figures._slices(p.geometry, x, p.crop[1], p.crop[3]), x
+
+
+def test_trunk_and_leg_patterns_are_drawn_without_the_arms(client: TestClient, conn: sqlite3.Connection) -> None:
+    """A hanging hand covers the hip on a side view and the arms crowd a front or back crop: maps
+    whose pattern lies on the trunk and legs draw the body without them; a pattern on the arm keeps them."""
+    def panels(url: str) -> dict[str, str]:
+        root = ET.fromstring(client.get(url).content)
+        return {g.get("data-view", ""): g.get("data-arms", "true")
+                for g in root.iter(f"{NS}g") if g.get("class") == "map-panel"}
+
+    back = panels("/maps/conditions/low-back-pain.svg")
+    assert {"lateral", "posterior"} <= set(back) and set(back.values()) == {"false"}, back
+    tfl = panels("/maps/muscles/tensor-fasciae-latae.svg")
+    assert tfl.get("lateral") == "false", tfl
+    arm = panels("/maps/muscles/infraspinatus.svg")
+    assert "false" not in {v for k, v in arm.items() if k in ("anterior", "posterior")}, arm
+    # the muscle the hand cut on the plate is drawn whole where the hand is gone
+    cands = figures._candidates(conn, {}, "tensor-fasciae-latae", "right", ["lateral"])
+    cut = next(m for m in queries.view_muscles(conn, "lateral") if m.slug == "tensor-fasciae-latae")
+    assert cut.whole and cands[0].muscles[0].d == cut.whole

@@ -94,7 +94,8 @@ def _zones_of(root: ET.Element) -> dict[str, set[str]]:
     out: dict[str, set[str]] = {}
     for el in root.iter():
         if el.get("data-zone"):
-            out.setdefault(el.get("class", "").split()[-1], set()).add(el.get("data-zone", ""))
+            kind = [c for c in el.get("class", "").split() if c != "tile"][-1]  # tile: the unpainted hit target
+            out.setdefault(kind, set()).add(el.get("data-zone", ""))
     return out
 
 

@@ -32,11 +32,11 @@ def _cache_file(*key: object) -> Path:
 
 
 @lru_cache(maxsize=32)
-def _projection(key: str, width: float, height: float) -> Projection:
+def _projection(key: str, width: float, height: float, arms: bool = True) -> Projection:
     """Projecting takes a second or two per view; the result is kept on disk beside the mesh wheel,
     keyed by the figure code and the view's placement, so builds and test servers reuse it."""
     cfg = MeshBase.model_validate_json(key)
-    cached = _cache_file(key, width, height)
+    cached = _cache_file(key, width, height, *(() if arms else ("armless",)))
     if cached.exists():
         try:
             raw = json.loads(cached.read_text())
@@ -46,7 +46,7 @@ def _projection(key: str, width: float, height: float) -> Projection:
                               front=shapely.from_wkt(raw["front"]) if raw.get("front") else None)
         except (ValueError, KeyError, TypeError, shapely.errors.GEOSException):
             pass  # a damaged cache file is recomputed
-    pr = _compute(cfg, width, height)
+    pr = _compute(cfg, width, height, arms)
     cached.parent.mkdir(parents=True, exist_ok=True)
     tmp = cached.with_suffix(f".{os.getpid()}.tmp")
     tmp.write_text(json.dumps({"outline": pr.outline.wkt, "lines": pr.lines, "joints": pr.joints,
@@ -55,7 +55,7 @@ def _projection(key: str, width: float, height: float) -> Projection:
     return pr
 
 
-def _compute(cfg: MeshBase, width: float, height: float) -> Projection:
+def _compute(cfg: MeshBase, width: float, height: float, arms: bool = True) -> Projection:
     m = posed()
     corners = m.verts[m.tris]  # (triangles, 3, xyz)
     heights = corners[:, :, 1]
@@ -71,6 +71,9 @@ def _compute(cfg: MeshBase, width: float, height: float) -> Projection:
         else:  # a leg: the body's right is at -x; the other leg and the hands beside the thigh go
             sign = -1.0 if side == "r" else 1.0
             keep &= (sign * corners[:, :, 0] > 0.05).all(axis=1) & ~m.arms[side][m.tris].any(axis=1)
+    if not arms:
+        # the trunk and legs alone, as the manual draws a buttock or a thigh pattern
+        keep &= ~(m.arms["r"] | m.arms["l"])[m.tris].any(axis=1)
     far = {"right": "l", "left": "r"}.get(cfg.camera)
     if far is not None and cfg.part is None:
         # on a side view the far hand hangs behind the thigh and only its fingertips peek out past
@@ -107,5 +110,7 @@ def _polygons(g: BaseGeometry) -> BaseGeometry:
     return parts[0] if len(parts) == 1 else MultiPolygon(parts)
 
 
-def projection(cfg: MeshBase, width: float, height: float) -> Projection:
-    return _projection(cfg.model_dump_json(), width, height)
+def projection(cfg: MeshBase, width: float, height: float, arms: bool = True) -> Projection:
+    """The view's body; arms=False: without the arms (cut at the shoulder), for maps whose pattern
+    lies on the trunk and legs, where a hanging arm would hide or crowd it."""
+    return _projection(cfg.model_dump_json(), width, height, arms)

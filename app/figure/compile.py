@@ -53,6 +53,9 @@ class CompiledMuscle(CompiledShape):
     fibres: str  # SVG path data of the fibre lines (and any drawn lines), clipped to the shape
     layer: str = "muscles"
     tendon: str = ""  # SVG path data of the tendinous part, inside the shape
+    # where the near hand cut the shape: the whole shape and its fibres, for a map drawn without the arms
+    whole: str = ""
+    whole_fibres: str = ""
 
 
 @dataclass
@@ -65,6 +68,9 @@ class CompiledView:
     sides: tuple[str, ...]
     silhouette: CompiledShape
     details: list[str] = field(default_factory=list)
+    # the body without its arms (a whole view drawn from the mesh), for maps of the trunk and legs
+    armless: CompiledShape | None = None
+    armless_details: list[str] = field(default_factory=list)
     # keyed by (slug, side); side is "right", "left" or "midline" (zones only); in drawing order
     muscles: dict[tuple[str, str], CompiledMuscle] = field(default_factory=dict)
     zones: dict[tuple[str, str], CompiledShape] = field(default_factory=dict)
@@ -116,10 +122,12 @@ def _area(item: Drawn, where: str, mirror: float | None) -> BaseGeometry:
 
 
 def compile_view(fig: FigureView, drawing: SvgFigure, mesh_outline: BaseGeometry | None = None,
-                 mesh_lines: list[list[Point]] | None = None, front: BaseGeometry | None = None) -> CompiledView:
+                 mesh_lines: list[list[Point]] | None = None, front: BaseGeometry | None = None,
+                 armless: tuple[BaseGeometry, list[list[Point]]] | None = None) -> CompiledView:
     """Compile one view; raise FigureError naming the file, the id and what is wrong.
 
-    ``front``: skin in front of everything drawn (the near hand on a side view): muscles are cut there."""
+    ``front``: skin in front of everything drawn (the near hand on a side view): muscles are cut there.
+    ``armless``: the outline and contour lines of the same body without its arms."""
     rel = drawing.file
     both = fig.shows == "both" and fig.midline is not None
     sides: tuple[str, ...] = ("right", "left") if both else ("left",) if fig.shows == "left" else ("right",)
@@ -148,6 +156,19 @@ def compile_view(fig: FigureView, drawing: SvgFigure, mesh_outline: BaseGeometry
             cv.details.append(item.d)
         if mid is not None:
             cv.details.append(_mirror_d(item.d, mid))
+    if armless is not None:
+        a_body, a_lines = armless
+        cv.armless = CompiledShape(d=polygon_path(a_body.simplify(0.15)), polygon=a_body)
+        cv.armless_details = ["M" + "L".join(_pt(p) for p in line) for line in a_lines]
+        # the drawn details (creases, bony edges) that lie on the body left; those on the arms go
+        inner = a_body.buffer(0.5)
+        for item in drawing.layer("details"):
+            for d, m in ((item.d, None), *(((_mirror_d(item.d, mid), mid),) if mid is not None else ())):
+                if m is None and "right" not in sides:
+                    continue
+                lines = [LineString(_mirror(ln, m)) for ln in item.lines + item.rings if len(ln) >= 2]
+                if lines and all(inner.contains(ln) for ln in lines):
+                    cv.armless_details.append(d)
 
     for item in drawing.items.values():
         if item.layer not in ("muscles", "muscles-deep") or item.id.endswith((".lines", ".tendon")):
@@ -176,11 +197,13 @@ def compile_view(fig: FigureView, drawing: SvgFigure, mesh_outline: BaseGeometry
             # the near hand hides the superficial plate's muscles; a deep plate shows what lies under
             # the surface, the hand included, so its muscles are not cut
             cover = front if front is not None and not front.is_empty and item.layer == "muscles" else None
+            frame = Frame(*(_mirror([p], m)[0] for p in (o0, o1, i0, i1)))
+            whole, whole_fib = "", ""
             if cover is not None and poly.intersects(cover):
                 cut = make_valid(poly.difference(cover))
                 if cut.area > 0.3 * poly.area:
+                    whole, whole_fib = d, _fibres(frame, poly, count)
                     poly, d = cut, polygon_path(cut)
-            frame = Frame(*(_mirror([p], m)[0] for p in (o0, o1, i0, i1)))
             fib = _fibres(frame, poly, count)
             if extra is not None:
                 fib += "".join("M" + "L".join(_pt(p) for p in _mirror(line, m)) for line in extra.lines + extra.rings)
@@ -192,7 +215,7 @@ def compile_view(fig: FigureView, drawing: SvgFigure, mesh_outline: BaseGeometry
                     raise FigureError(f"{rel}#{item.id}.tendon: lies outside its muscle")
                 ten = polygon_path(t_poly)
             cv.muscles[(item.id, side)] = CompiledMuscle(d=d, polygon=poly, frame=frame, fibres=fib, layer=item.layer,
-                                                         tendon=ten)
+                                                         tendon=ten, whole=whole, whole_fibres=whole_fib)
 
     for item in drawing.layer("zones"):
         where = f"{rel}#{item.id}"

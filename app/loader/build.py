@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from shapely.geometry import Point as ShapelyPoint
+from shapely.geometry.base import BaseGeometry
 from sqlalchemy import text
 from sqlmodel import Session, SQLModel, create_engine
 
@@ -26,7 +27,7 @@ from app.schemas.content import REGION_ORDER, Laterality, Muscle, Source, Trigge
 from app.schemas.figure import FigureView
 
 # Bump when the database layout or the compiled geometry changes, so old builds are not reused.
-BUILD_FORMAT = "11"
+BUILD_FORMAT = "12"
 VIEW_ORDER = [v.value for v in View]
 
 
@@ -90,6 +91,7 @@ def read_atlas(data_dir: Path, figure_dir: Path) -> Atlas:
         try:
             drawing = svgfile.read(figure_dir / f"{source}.svg", svg_rel)
             outline, lines, front = None, None, None
+            armless: tuple[BaseGeometry, list[list[tuple[float, float]]]] | None = None
             if fig.mesh is not None:
                 try:
                     pr = projection(fig.mesh, fig.width, fig.height)
@@ -97,7 +99,11 @@ def read_atlas(data_dir: Path, figure_dir: Path) -> Atlas:
                     p.append(Problem(rel, "mesh", str(exc)))
                     continue
                 outline, lines, front = pr.outline, pr.lines, pr.front
-            cv = compile_view(fig, drawing, outline, lines, front)
+                m = fig.mesh
+                if m.part is None and m.above is None and m.below is None:  # a whole view
+                    bare = projection(m, fig.width, fig.height, arms=False)
+                    armless = (bare.outline, bare.lines)
+            cv = compile_view(fig, drawing, outline, lines, front, armless)
         except (FigureError, svgfile.SvgFigureError) as exc:
             p.append(Problem(svg_rel, "(figure)", str(exc).removeprefix(f"{svg_rel}")))
             continue
@@ -260,10 +266,12 @@ def _insert(s: Session, atlas: Atlas, digest: str) -> None:
     for view, cv in sorted(atlas.views.items(), key=lambda kv: VIEW_ORDER.index(kv[0])):
         s.add(db.ViewRow(view=view, ordinal=VIEW_ORDER.index(view), title=cv.title, width=cv.width, height=cv.height,
                          right_on_viewer=cv.right_on_viewer, sides=list(cv.sides), silhouette=cv.silhouette.d,
-                         details=list(cv.details)))
+                         details=list(cv.details), armless=cv.armless.d if cv.armless else "",
+                         armless_details=list(cv.armless_details)))
         for i, ((slug, side), ms) in enumerate(cv.muscles.items()):
             s.add(db.MuscleShapeRow(muscle=slug, view=view, side=side, ordinal=i, d=ms.d, fibres=ms.fibres,
-                                    plate="deep" if ms.layer == "muscles-deep" else "superficial", tendon=ms.tendon))
+                                    plate="deep" if ms.layer == "muscles-deep" else "superficial", tendon=ms.tendon,
+                                    whole=ms.whole, whole_fibres=ms.whole_fibres))
         for (slug, side), zs in cv.zones.items():
             # a midline zone drawn on a one-sided view is still the one midline zone
             midline = side == "midline" or not zone_index[slug].sided

@@ -177,8 +177,32 @@ def _candidates(conn: sqlite3.Connection, zones: dict[str, ZoneDrawing], muscle:
                 c.marks = [m for m in c.marks
                            if EDGE <= m.x <= geo.width - EDGE and EDGE <= m.y <= geo.height - EDGE]
         if c.zones or c.muscles:
-            out.append(c)
+            out.append(_without_arms(c, zobj))
     return out
+
+
+ARM_REGIONS = frozenset({"shoulder", "arm", "elbow", "forearm", "wrist", "hand"})
+
+
+def _without_arms(c: _Candidate, zobj: dict[str, queries.Row]) -> _Candidate:
+    """A whole view whose pattern and muscle lie on the trunk and legs is drawn without the arms, as
+    the manual draws a buttock, back or thigh pattern: on a side view the hanging hand would cover
+    the hip, on a front or back view the arms crowd the crop."""
+    geo = c.geo
+    if not geo.armless or any(zobj[z]["region"] in ARM_REGIONS for z in c.zones if z in zobj) \
+            or any(m.region in ARM_REGIONS for m in c.muscles):
+        return c
+    body = paths.geometry(geo.armless).buffer(1.0)
+    shapes = [z.d for z in c.zones.values()] + [m.whole or m.d for m in c.muscles]
+    for d in shapes:
+        g = paths.geometry(d)
+        if g.area > 0 and g.intersection(body).area < 0.9 * g.area:
+            return c  # part of it lies on an arm after all (a chest muscle reaching the humerus)
+    c.geo = replace(geo, silhouette=geo.armless, details=geo.armless_details, bounds=paths.bounds(geo.armless))
+    c.muscles = [replace(m, d=m.whole, fibres=m.whole_fibres, bounds=paths.bounds(m.whole)) if m.whole else m
+                 for m in c.muscles]
+    c.parts = _parts({z: d for z, d in c.all_zones.items() if z in zobj and zobj[z]["region"] != "hand"}, zobj)
+    return c
 
 
 def _parts(shapes: dict[str, str], zobj: dict[str, queries.Row]) -> list[Box]:

@@ -273,21 +273,43 @@ def geometry_d(g: BaseGeometry, rounds: int = 0) -> str:
     return "".join(out)
 
 
-def smooth_area(ds: Sequence[str], radius: float) -> str:
+def smooth_area(ds: Sequence[str], radius: float, blob: float = 0.0) -> str:
     """One smooth outline around several shapes: neighbours merged (no seams), corners rounded.
 
     A morphological closing (grow by radius, shrink back most of the way) fills the hairline gaps
     between adjacent zones and rounds concave corners; simplifying and cutting corners rounds the
-    convex ones.
+    convex ones. blob > 0 rounds the whole outline as a chart draws a referral area: a closing of
+    that radius fills the steps where a wide tile meets a narrow one, an opening rounds the
+    corners the tiles leave.
     """
     geoms = [geometry(d) for d in ds]
     g = shapely.union_all([x for x in geoms if not x.is_empty])
     if g.is_empty:
         return ""
+    if blob > 0:
+        # each touching group of tiles closed on its own, so two separate areas never merge
+        touching = _polygons(g.buffer(0.5))
+        g = shapely.union_all([_rounded(p.buffer(3.5 * blob, quad_segs=8).buffer(-3.5 * blob, quad_segs=8), 0.6 * blob)
+                               for p in touching])
     # closing, then a little wider than the zones, so neighbours of another kind overlap too
     g = g.buffer(radius, quad_segs=4).buffer(-0.6 * radius, quad_segs=4)
     g = g.simplify(radius * 0.4)
     return geometry_d(g, rounds=2)
+
+
+def _rounded(g: BaseGeometry, r: float) -> BaseGeometry:
+    """Each part with its convex corners rounded at radius r (an opening); a part too thin for
+    that (a finger, a strip along a border) at half the radius, or as it is."""
+    parts = []
+    for p in _polygons(g):
+        for rr in (r, r / 2):
+            q = p.buffer(-rr, quad_segs=8).buffer(rr, quad_segs=8)
+            if q.area >= 0.8 * p.area:
+                parts.append(q)
+                break
+        else:
+            parts.append(p)
+    return shapely.union_all(parts) if parts else g
 
 
 def smooth(d: str, radius: float) -> str:

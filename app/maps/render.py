@@ -15,6 +15,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from urllib.parse import urlsplit
 from xml.sax.saxutils import escape
 
 import svgwrite
@@ -73,6 +74,8 @@ class ViewGeometry:
     silhouette: str
     details: tuple[str, ...] = ()
     bounds: Box | None = None  # of the silhouette; computed from it when not given
+    armless: str = ""  # the body without its arms (whole views), for maps of the trunk and legs
+    armless_details: tuple[str, ...] = ()
 
     @property
     def body(self) -> Box:
@@ -90,6 +93,9 @@ class MuscleDrawing:
     href: str | None = None
     bounds: Box | None = None
     tendon: str = ""  # the tendinous part, drawn in tendon white over the muscle
+    region: str = ""  # the body region of the muscle (arm, thigh...)
+    whole: str = ""  # the shape where the near hand cut it, uncut (for a map without the arms)
+    whole_fibres: str = ""
 
     @property
     def box(self) -> Box:
@@ -222,9 +228,10 @@ def _style(c: dict[str, str], t: float) -> str:
         # tendon and aponeurosis in the pearly white of anatomy plates, over the fibres
         f".tendon{{fill:{c['tendon']};stroke:{c['mline']};stroke-width:.5;stroke-opacity:.7;pointer-events:none}}"
         f".subject .m .tendon{{fill-opacity:.15}}"
-        # on a referral map the muscle is an outline with its fibres over a very light fill, so the
-        # zones under it stay readable where zone and muscle meet
-        f".subject .m path.shape{{fill-opacity:.12;stroke-width:1.6}}"
+        # on a referral map the muscle lies over its zones as a pale anatomical layer (as the manual
+        # draws it): the red of a zone under it shows through only as a blush, so the muscle is not
+        # lost in the pattern and the pattern still reads where the two meet
+        f".subject .m path.shape{{fill:{c['mfill']};fill-opacity:.72;stroke-width:1.6}}"
         f".subject .m .fib{{stroke-width:.7;opacity:.8}}"
         f".subject .m.deep path.shape{{stroke-dasharray:5 3}}"
         f".over{{fill:none;stroke:{c['edge']};stroke-width:.9;opacity:.9;pointer-events:none}}"
@@ -250,6 +257,7 @@ def _style(c: dict[str, str], t: float) -> str:
         f"a.z:hover .zone-plain,a.z:focus .zone-plain{{fill-opacity:.35}}"
         f"a.z:hover path,a.z:focus path{{stroke:{c['hi']};stroke-width:1.6}}"
         f".hatch,.area{{pointer-events:none}}"
+        f".tile{{fill-opacity:0}}"
         f".tp{{stroke:{c['tp']};stroke-width:2.6;stroke-linecap:round;fill:none}}"
         f".tpbg{{stroke:#ffffff;stroke-width:5.6;stroke-linecap:round;fill:none}}"
         f".tpmark{{pointer-events:none}}"
@@ -309,6 +317,11 @@ def _defs(dwg: svgwrite.Drawing, c: dict[str, str], scheme: str) -> None:
                 p.add(dwg.path(d=f"M{_fmt(off - size)} 0L{_fmt(off)} {_fmt(size)}M{_fmt(off)} 0L{_fmt(off + size)} {_fmt(size)}",
                                stroke=ink, stroke_width=1.1, stroke_opacity=0.45, fill="none"))
         dwg.defs.add(p)
+
+
+def _loopback(url: str) -> bool:
+    host = (urlsplit(url).hostname or "").lower()
+    return host in ("localhost", "::1") or host.startswith("127.")
 
 
 def _heat_fill(scheme: str, level: int) -> str:
@@ -610,7 +623,10 @@ def _zones(ctx: _Ctx, g: Group, slot: _Slot, f: Affine, clip_id: str) -> None:
         cls = {"essential": "ess", "spillover": "spill", "selected": "sel", "heat": f"heat h{level}"}.get(
             kind, "zone-plain")
         fill = {"spill": "url(#stipple)"}.get(cls, _heat_fill(opts.scheme, level) if kind == "heat" else None)
-        area_d = smooth_cache(tuple(d for _, d in items), radius) if kind != "plain" else ""
+        # a referral area is painted as one rounded outline, as a chart draws it; its tiles stay
+        # on top, unpainted, as the links and data-zone targets (the heat map keeps its tiles)
+        blob = min(10.0, max(3.0, 0.02 * slot.fig_w)) if kind in ("essential", "spillover", "selected") else 0.0
+        area_d = smooth_cache(tuple(d for _, d in items), radius, blob) if kind != "plain" else ""
         if area_d:
             area = dwg.path(d=area_d, class_=f"area {cls.split()[0]}", fill_rule="evenodd")
             area.attribs["aria-hidden"] = "true"
@@ -618,7 +634,7 @@ def _zones(ctx: _Ctx, g: Group, slot: _Slot, f: Affine, clip_id: str) -> None:
                 area.attribs["fill"] = fill
             zg.add(area)
         for z, d in items:
-            shape = dwg.path(d=smooth_one(d, radius), class_=cls)
+            shape = dwg.path(d=smooth_one(d, radius), class_=cls + (" tile" if blob and area_d else ""))
             shape.attribs["data-zone"] = z.slug
             if fill:
                 shape.attribs["fill"] = fill
@@ -631,7 +647,8 @@ def _zones(ctx: _Ctx, g: Group, slot: _Slot, f: Affine, clip_id: str) -> None:
                 zg.add(link)
             else:
                 zg.add(shape)
-        if kind == "heat" and area_d:
+        if kind == "heat" and area_d and opts.scheme == "greyscale":
+            # hatching tells the greys apart; on a colour ramp it only shimmers on a projector
             hatch = dwg.path(d=area_d, class_="hatch", fill=f"url(#heat{level})", fill_rule="evenodd")
             hatch.attribs["aria-hidden"] = "true"
             zg.add(hatch)
@@ -639,8 +656,8 @@ def _zones(ctx: _Ctx, g: Group, slot: _Slot, f: Affine, clip_id: str) -> None:
 
 
 @lru_cache(maxsize=2048)
-def smooth_cache(ds: tuple[str, ...], radius: float) -> str:
-    return paths.smooth_area(ds, radius)
+def smooth_cache(ds: tuple[str, ...], radius: float, blob: float = 0.0) -> str:
+    return paths.smooth_area(ds, radius, blob)
 
 
 @lru_cache(maxsize=8192)
@@ -846,6 +863,8 @@ def _panel(ctx: _Ctx, slot: _Slot, pid: str, head_h: float, plate: str | None) -
     geo = p.geometry
     g = dwg.g(id=pid, class_="map-panel")
     g.attribs["data-view"] = geo.view
+    if geo.armless and geo.silhouette == geo.armless:
+        g.attribs["data-arms"] = "false"  # drawn without the arms: the pattern lies on the trunk and legs
     fx = slot.x + slot.margin_l
     fy = slot.y + head_h
     f = Affine.fit(slot.crop, (fx, fy), slot.scale, p.turned)
@@ -942,7 +961,8 @@ def _legend(ctx: _Ctx, items: list[tuple[str, str]], x0: float, y0: float, room:
             level = int(kind[4:])
             g.add(dwg.rect(insert=(x, top), size=(sw, sw), fill=_heat_fill(ctx.opts.scheme, level), stroke="#666",
                            stroke_width=0.6))
-            g.add(dwg.rect(insert=(x, top), size=(sw, sw), fill=f"url(#heat{level})"))
+            if ctx.opts.scheme == "greyscale":
+                g.add(dwg.rect(insert=(x, top), size=(sw, sw), fill=f"url(#heat{level})"))
         elif has_swatch:
             rect = dwg.rect(insert=(x, top), size=(sw, sw), class_=kind, stroke="#666", stroke_width=0.6)
             if kind == "spill":
@@ -1137,7 +1157,9 @@ def render(
         dwg.add(_panel(ctx, s, f"{map_id}-{s.panel.geometry.view}-{i}", head_h, plate))
     if legend is not None:
         dwg.add(legend)
-    line = f"{attribution} · {opts.source_url}" if opts.source_url else attribution
+    # a loopback address (a local install without ATLAS_BASE_URL) means nothing on a slide
+    shown = opts.source_url if opts.source_url and not _loopback(opts.source_url) else ""
+    line = f"{attribution} · {shown}" if shown else attribution
     attr = dwg.text(line, insert=(total_w - PAD * 0.6, total_h - PAD * 0.6), text_anchor="end", class_="attr")
     _fit(attr, text_width(line, ATTR * t), total_w - PAD * 1.2)
     dwg.add(attr)
