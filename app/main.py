@@ -22,7 +22,7 @@ from app.cache import ResponseCache
 from app.contexts import REGION_LABELS
 from app.loader.build import BuildError, build, stored_hash
 from app.maps.pool import RETRY_AFTER, Busy, RasterPool
-from app.routes import api, maps, pages, share
+from app.routes import api, maps, pages, share, study
 from app.security import HTMX_CDN, HTMX_SRI, SecurityHeaders
 from app.settings import Settings
 from app.urls import urls
@@ -82,6 +82,7 @@ def create_app(settings: Settings | None = None) -> ASGIApp:
     app.include_router(api.router)
     app.include_router(maps.router)
     app.include_router(share.router)
+    app.include_router(study.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=settings.static_dir), name="static")
 

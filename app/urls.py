@@ -60,5 +60,26 @@ class Urls:
     def api_muscle(self, slug: str) -> str:
         return f"/api/muscles/{slug}"
 
+    def study(self) -> str:
+        return "/study"
+
+    def study_deck(self, slug: str, muscles: Iterable[str] = (), suffix: str = "") -> str:
+        """A deck's page (``suffix``: ".apkg", ".moodle.xml" for its exports); the custom deck carries its muscles."""
+        ms = ",".join(muscles)
+        return f"/study/{slug}{suffix}" + (f"?{urlencode({'muscles': ms}, safe=',')}" if ms else "")
+
+    def api_study_decks(self) -> str:
+        return "/api/study/decks"
+
+    def api_study_deck(self, slug: str, muscles: Iterable[str] = ()) -> str:
+        ms = ",".join(muscles)
+        return f"/api/study/decks/{slug}" + (f"?{urlencode({'muscles': ms}, safe=',')}" if ms else "")
+
+    def study_pattern_svg(self, slug: str) -> str:
+        return f"/study/maps/pattern/{slug}.svg"
+
+    def study_where_svg(self, slug: str) -> str:
+        return f"/study/maps/where/{slug}.svg"
+
 
 urls = Urls()
