@@ -230,3 +230,14 @@ def test_trailing_slash_redirects_stay_on_this_site(client: TestClient) -> None:
     assert r.status_code == 308 and r.headers["location"] == "/muscles?q=1"
     r = client.get("/zones/", follow_redirects=False)
     assert r.status_code == 308 and r.headers["location"] == "/zones"
+
+
+def test_each_trigger_point_shows_its_own_map_on_the_muscle_page(client: TestClient) -> None:
+    """The manual gives each trigger point's pattern its own figure: the page shows each beside its card."""
+    page = client.get("/muscles/gluteus-minimus").text
+    srcs = re.findall(r'<figure class="tpmap">.*?<img src="([^"]+)"', page, re.S)
+    assert len(srcs) == 2
+    for src in srcs:
+        r = client.get(src.replace("&amp;", "&"))
+        assert r.status_code == 200 and r.headers["content-type"].startswith("image/svg+xml")
+    assert 'class="tpmap"' not in client.get("/muscles/pyramidalis").text  # one trigger point: the main map is its map
