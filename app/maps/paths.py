@@ -6,6 +6,7 @@ cropped and scaled from the bounds computed here, so a redrawn figure composes t
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -217,6 +218,12 @@ class Affine:
         x0, y0 = self(b[0], b[1])
         x1, y1 = self(b[2], b[3])
         return (min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
+
+
+def circle(cx: float, cy: float, r: float, n: int = 16) -> str:
+    """A disc as a closed polygon path."""
+    pts = [(cx + r * math.cos(2 * math.pi * k / n), cy + r * math.sin(2 * math.pi * k / n)) for k in range(n)]
+    return "M" + "L".join(f"{fmt(x)} {fmt(y)}" for x, y in pts) + "Z"
 
 
 def transform(d: str, f: Affine) -> str:

@@ -771,6 +771,9 @@ def _chart(ctx: _Ctx, g: Group, slot: _Slot, f: Affine, plate: str | None, head_
     fx0 = slot.x + slot.margin_l
     fx1 = fx0 + slot.fig_w
 
+    placed: list[tuple[float, float]] = []  # anchors already given, in canvas units
+    apart = 9.0 * t  # two dots nearer than this read as one, and their leaders as a tangle
+
     def anchor(m: MuscleDrawing, column: str | None) -> tuple[float, float]:
         i = order.get(id(m), len(painted))
         # a leader names the muscle, so it ends on the belly: the tendon counts as covered (the
@@ -778,7 +781,16 @@ def _chart(ctx: _Ctx, g: Group, slot: _Slot, f: Affine, plate: str | None, head_
         above = [o.d for o in painted[i + 1:] if paths.overlap(o.box, m.box) > 0] + [m.tendon]
         # the label column's x in the drawing's own units
         toward = None if column is None else (f.inverse_x(fx0) if column == "l" else f.inverse_x(fx1))
-        return f(*paths.visible_anchor(m.d, above, toward))
+        x, y = f(*paths.visible_anchor(m.d, above, toward))
+        if column is not None:
+            near = [(px, py) for px, py in placed if math.hypot(px - x, py - y) < apart]
+            if near:
+                # another muscle's dot is here already: look again with a disc round each kept clear
+                r = apart / f.scale
+                discs = [paths.circle((px - f.tx) / f.sx, (py - f.ty) / f.sy, r) for px, py in near]
+                x, y = f(*paths.visible_anchor(m.d, above + discs, toward))
+            placed.append((x, y))
+        return x, y
 
     seen: set[str] = set()
     anchors = []
