@@ -119,6 +119,7 @@ class ViewRow(SQLModel, table=True):
     sides: list = Field(sa_column=_json())  # type: ignore[type-arg]
     silhouette: str
     details: list = Field(sa_column=_json())  # type: ignore[type-arg]
+    map_details: list = Field(sa_column=_json())  # type: ignore[type-arg]  # the skin's lines, for referral maps
     # a whole view's body without the arms, and its lines: maps of the trunk and legs use them
     armless: str = ""
     armless_details: list = Field(sa_column=_json())  # type: ignore[type-arg]

@@ -158,7 +158,8 @@ def views(conn: sqlite3.Connection) -> list[ViewGeometry]:
         ViewGeometry(view=r["view"], title=r["title"], width=r["width"], height=r["height"],
                      right_on_viewer=r["right_on_viewer"], sides=tuple(_j(r["sides"])), silhouette=r["silhouette"],
                      details=tuple(_j(r["details"])), bounds=paths.bounds(r["silhouette"]),
-                     armless=r["armless"], armless_details=tuple(_j(r["armless_details"])))
+                     armless=r["armless"], armless_details=tuple(_j(r["armless_details"])),
+                     map_details=tuple(_j(r["map_details"])))
         for r in conn.execute("SELECT * FROM view ORDER BY ordinal")
     ]
 

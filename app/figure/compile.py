@@ -7,6 +7,7 @@ Pure apart from the mesh projection (cached): figure data in, SVG path data and 
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 
 from shapely import make_valid
@@ -68,12 +69,23 @@ class CompiledView:
     sides: tuple[str, ...]
     silhouette: CompiledShape
     details: list[str] = field(default_factory=list)
+    # the details a referral map draws: the skin's own lines, not the bones and teeth under it
+    map_details: list[str] = field(default_factory=list)
     # the body without its arms (a whole view drawn from the mesh), for maps of the trunk and legs
     armless: CompiledShape | None = None
     armless_details: list[str] = field(default_factory=list)
     # keyed by (slug, side); side is "right", "left" or "midline" (zones only); in drawing order
     muscles: dict[tuple[str, str], CompiledMuscle] = field(default_factory=dict)
     zones: dict[tuple[str, str], CompiledShape] = field(default_factory=dict)
+
+
+# detail lines drawn for teaching (bones, cartilages, teeth, retinacula): a plate shows them, a
+# referral map does not, since a pattern is pain felt on the skin and they read as drawn on it
+UNDER_SKIN = re.compile(
+    r"teeth|tooth|hyoid|thyroid|cricoid|trachea|infrahyoid|atlas|axis|nuchal|ramus|mental|mandible|zygomatic"
+    r"|mastoid|occipital|talus|cuboid|sinus|sustentaculum|navicular|cuneiform|metatarsal|retinacul|rib\d|spinous"
+    r"|ischial|sacrum|trochle|tuberosity|trochanter|sternum|^fibula-|^tibia-|^ulna-|calcane|condyle|costal|vertebra"
+    r"|^eye-line")  # the mesh draws the eye already: a second one over it reads as a fish on a map
 
 
 def _lerp(a: Point, b: Point, t: float) -> Point:
@@ -151,11 +163,12 @@ def compile_view(fig: FigureView, drawing: SvgFigure, mesh_outline: BaseGeometry
         silhouette = CompiledShape(d=polygon_path(body.simplify(0.05)) if mid is not None else sil.d, polygon=body)
     cv = CompiledView(view=fig.view.value, title=fig.title, width=fig.width, height=fig.height,
                       right_on_viewer=fig.right_on_viewer, sides=sides, silhouette=silhouette, details=details)
+    cv.map_details = list(cv.details)  # the mesh's contour lines so far
     for item in drawing.layer("details"):
-        if "right" in sides:
-            cv.details.append(item.d)
-        if mid is not None:
-            cv.details.append(_mirror_d(item.d, mid))
+        copies = ([item.d] if "right" in sides else []) + ([_mirror_d(item.d, mid)] if mid is not None else [])
+        cv.details += copies
+        if not UNDER_SKIN.search(item.id):
+            cv.map_details += copies
     if armless is not None:
         a_body, a_lines = armless
         cv.armless = CompiledShape(d=polygon_path(a_body.simplify(0.15)), polygon=a_body)
@@ -167,7 +180,7 @@ def compile_view(fig: FigureView, drawing: SvgFigure, mesh_outline: BaseGeometry
                 if m is None and "right" not in sides:
                     continue
                 lines = [LineString(_mirror(ln, m)) for ln in item.lines + item.rings if len(ln) >= 2]
-                if lines and all(inner.contains(ln) for ln in lines):
+                if lines and all(inner.contains(ln) for ln in lines) and not UNDER_SKIN.search(item.id):
                     cv.armless_details.append(d)
 
     for item in drawing.items.values():

@@ -27,7 +27,7 @@ from app.schemas.content import REGION_ORDER, Laterality, Muscle, Source, Trigge
 from app.schemas.figure import FigureView
 
 # Bump when the database layout or the compiled geometry changes, so old builds are not reused.
-BUILD_FORMAT = "12"
+BUILD_FORMAT = "13"
 VIEW_ORDER = [v.value for v in View]
 
 
@@ -266,7 +266,8 @@ def _insert(s: Session, atlas: Atlas, digest: str) -> None:
     for view, cv in sorted(atlas.views.items(), key=lambda kv: VIEW_ORDER.index(kv[0])):
         s.add(db.ViewRow(view=view, ordinal=VIEW_ORDER.index(view), title=cv.title, width=cv.width, height=cv.height,
                          right_on_viewer=cv.right_on_viewer, sides=list(cv.sides), silhouette=cv.silhouette.d,
-                         details=list(cv.details), armless=cv.armless.d if cv.armless else "",
+                         details=list(cv.details), map_details=list(cv.map_details),
+                         armless=cv.armless.d if cv.armless else "",
                          armless_details=list(cv.armless_details)))
         for i, ((slug, side), ms) in enumerate(cv.muscles.items()):
             s.add(db.MuscleShapeRow(muscle=slug, view=view, side=side, ordinal=i, d=ms.d, fibres=ms.fibres,

@@ -163,6 +163,8 @@ def _candidates(conn: sqlite3.Connection, zones: dict[str, ZoneDrawing], muscle:
         if views and view not in views:
             continue
         shapes = queries.view_zones(conn, view)
+        # a map draws the skin's lines only: the plate's bones and teeth would read as drawn on the skin
+        geo = replace(geo, details=geo.map_details)
         c = _Candidate(geo=geo, ordinal=i, all_zones=shapes, parts=_parts(shapes, zobj),
                        neck=paths.union([paths.bounds(d) for z, d in shapes.items()
                                          if z in zobj and zobj[z]["region"] == "neck"]))

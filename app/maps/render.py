@@ -75,6 +75,7 @@ class ViewGeometry:
     details: tuple[str, ...] = ()
     bounds: Box | None = None  # of the silhouette; computed from it when not given
     armless: str = ""  # the body without its arms (whole views), for maps of the trunk and legs
+    map_details: tuple[str, ...] = ()  # the details a referral map draws (no bones or teeth under the skin)
     armless_details: tuple[str, ...] = ()
 
     @property
@@ -228,10 +229,10 @@ def _style(c: dict[str, str], t: float) -> str:
         # tendon and aponeurosis in the pearly white of anatomy plates, over the fibres
         f".tendon{{fill:{c['tendon']};stroke:{c['mline']};stroke-width:.5;stroke-opacity:.7;pointer-events:none}}"
         f".subject .m .tendon{{fill-opacity:.15}}"
-        # on a referral map the muscle lies over its zones as a pale anatomical layer (as the manual
-        # draws it): the red of a zone under it shows through only as a blush, so the muscle is not
-        # lost in the pattern and the pattern still reads where the two meet
-        f".subject .m path.shape{{fill:{c['mfill']};fill-opacity:.72;stroke-width:1.6}}"
+        # on a referral map the muscle's pale body lies under its zones (.mbody) and its outline and
+        # fibres over them, with a faint tint to catch the pointer
+        f".subject .m path.shape{{fill:{c['mfill']};fill-opacity:.06;stroke-width:1.6}}"
+        f".mbody{{fill:{c['mfill']};fill-opacity:.75;stroke:none;pointer-events:none}}"
         f".subject .m .fib{{stroke-width:.7;opacity:.8}}"
         f".subject .m.deep path.shape{{stroke-dasharray:5 3}}"
         f".over{{fill:none;stroke:{c['edge']};stroke-width:.9;opacity:.9;pointer-events:none}}"
@@ -890,6 +891,14 @@ def _panel(ctx: _Ctx, slot: _Slot, pid: str, head_h: float, plate: str | None) -
     for d in geo.details:
         fig.add(dwg.path(d=paths.transform(d, f), class_="detail"))
     inner = _Slot(p, slot.crop, slot.margin_l, slot.margin_r, slot.scale, slot.x, fy)
+    if plate is None and p.zones and p.muscles:
+        # a referral map: the muscle's pale body under its zones, its outline and fibres over them,
+        # so the pattern keeps its legend colours and the muscle still reads where the two meet
+        under = dwg.g(class_="under")
+        under.attribs["aria-hidden"] = "true"
+        for m in p.muscles:
+            under.add(dwg.path(d=paths.transform(m.d, f), class_="mbody"))
+        fig.add(under)
     _zones(ctx, fig, inner, f, f"{pid}-skin")
     if p.zones and geo.details:  # the face, the clavicles... drawn again over the zones that cover them
         over = dwg.g(class_="details-over")
