@@ -11,6 +11,7 @@ from typing import Any
 from app import queries
 from app.db import connect_readonly
 from app.search import SearchIndex
+from app.study.maps import WherePictures
 
 
 class Atlas:
@@ -30,7 +31,7 @@ class Atlas:
     @cached_property
     def search_index(self) -> SearchIndex:
         with self.lock:
-            return SearchIndex(queries.search_names(self._conn))
+            return SearchIndex(queries.search_names(self._conn), queries.group_members(self._conn))
 
     @cached_property
     def zone_objects(self) -> dict[str, dict[str, Any]]:
@@ -46,6 +47,11 @@ class Atlas:
     def meta(self) -> dict[str, str]:
         with self.lock:
             return queries.meta(self._conn)
+
+    @cached_property
+    def study_pictures(self) -> WherePictures:
+        """The study cards' where-pictures and their transforms, drawn once (use under the lock)."""
+        return WherePictures()
 
     def close(self) -> None:
         self._conn.close()

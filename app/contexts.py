@@ -101,6 +101,9 @@ def muscle(atlas: Atlas, slug: str) -> Ctx:
         if m is None:
             raise NotFound(f"no muscle '{slug}'")
         svg = figures.muscle_map(atlas.conn, slug, Options(width=None), map_id="muscle-map")
+        groups = queries.muscle_groups(atlas.conn, slug)
+    for g in groups:
+        g["url"] = urls.group(g["slug"])
     many = len(m["trigger_points"]) > 1
     for i, tp in enumerate(m["trigger_points"], start=1):
         # the manual draws each trigger point's pattern in its own figure: so can the atlas
@@ -114,7 +117,7 @@ def muscle(atlas: Atlas, slug: str) -> Ctx:
     m.pop("file")
     return {
         "page": "muscle", "title": m["name"], "breadcrumbs": crumbs(("Muscles", urls.muscles()), (m["name"], None)),
-        "muscle": m, "map": {"svg": urls.muscle_svg(slug), "png": urls.muscle_png(slug),
+        "muscle": m, "groups": groups, "map": {"svg": urls.muscle_svg(slug), "png": urls.muscle_png(slug),
                              "large": f"{urls.muscle_svg(slug)}?width=1600"},
         "share": share(atlas.base_url, "muscle", slug, f"{m['name']}: trigger points and referral pattern"),
         "api": urls.api_muscle(slug), "_map": svg, "_map_aspect": _aspect(svg),
@@ -156,6 +159,45 @@ def condition(atlas: Atlas, slug: str) -> Ctx:
             "breadcrumbs": crumbs(("Conditions", urls.conditions()), (c["name"], None)),
             "condition": c, "zones": hot, "map": {"svg": urls.condition_svg(slug)}, "_map": svg,
             "share": share(atlas.base_url, "condition", slug, f"{c['name']}: referral heat map")}
+
+
+GROUP_KINDS = {"group": "Muscle groups", "divisions": "Muscles described in divisions"}
+
+
+def group_list(atlas: Atlas) -> Ctx:
+    with atlas.lock:
+        gs = queries.groups(atlas.conn)
+    for g in gs:
+        g["url"] = urls.group(g["slug"])
+        for m in g["members"]:
+            m["url"] = urls.muscle(m["slug"])
+    return {"page": "groups", "title": "Muscle groups", "breadcrumbs": crumbs(("Groups", None)),
+            "kinds": [{"kind": k, "title": t, "groups": [g for g in gs if g["kind"] == k]}
+                      for k, t in GROUP_KINDS.items()]}
+
+
+def group(atlas: Atlas, slug: str) -> Ctx:
+    with atlas.lock:
+        g = queries.group(atlas.conn, slug)
+        if g is None:
+            raise NotFound(f"no group '{slug}'")
+        heat = queries.group_heat(atlas.conn, slug)
+        by_zone = {z["zone"]: z["muscles"] for z in queries.group_zones(atlas.conn, slug)}
+        svg = figures.heat_map(atlas.conn, heat, f"{g['name']} — combined referral pattern",
+                               "Heat map: the more of the group's muscles refer to an area, the denser it is drawn.",
+                               Options(width=None), map_id="group-map")
+    names = {m["slug"]: m["name"] for m in g["members"]}
+    for m in g["members"]:
+        m["url"] = urls.muscle(m["slug"])
+    zobj = atlas.zone_objects
+    # the combined pattern: zones most of the members refer to first, essential before spillover
+    pattern = [{"zone": z, "name": zobj[z]["name"], "url": urls.zone(z), "muscles": n,
+                "referred_by": [{**r, "name": names[r["slug"]], "url": urls.muscle(r["slug"])} for r in by_zone[z]]}
+               for z, n in sorted(heat.items(), key=lambda kv: (-kv[1], -sum(r["kind"] == "essential"
+                                                                                  for r in by_zone[kv[0]]), kv[0]))]
+    return {"page": "group", "title": g["name"], "breadcrumbs": crumbs(("Groups", urls.groups()), (g["name"], None)),
+            "group": g, "pattern": pattern,
+            "api": urls.api_group(slug), "_map": svg}
 
 
 def zone_list(atlas: Atlas) -> Ctx:
@@ -261,7 +303,7 @@ def search(atlas: Atlas, q: str) -> Ctx:
     with atlas.lock:
         ft = queries.fulltext(atlas.conn, q) if q else []
     hits = atlas.search_index.search(q, ft) if q else []
-    route = {"muscle": urls.muscle, "condition": urls.condition, "zone": urls.zone}
+    route = {"muscle": urls.muscle, "group": urls.group, "condition": urls.condition, "zone": urls.zone}
     return {"page": "search", "title": f"Search: {q}" if q else "Search",
             "breadcrumbs": crumbs(("Search", None)), "q": q,
             "results": [{"kind": h.kind, "slug": h.slug, "name": h.name, "score": h.score, "url": route[h.kind](h.slug)}

@@ -94,6 +94,7 @@ class ConditionRow(SQLModel, table=True):
     aliases: list = Field(sa_column=_json())  # type: ignore[type-arg]
     icd10: list = Field(sa_column=_json())  # type: ignore[type-arg]
     icd11: list = Field(sa_column=_json())  # type: ignore[type-arg]
+    icd10_titles: dict = Field(sa_column=_json())  # type: ignore[type-arg]  # code → WHO ICD-10 (2019) title
     summary: str
     relevance: str | None = None
     sources: list = Field(sa_column=_json())  # type: ignore[type-arg]
@@ -106,6 +107,29 @@ class ConditionMuscleRow(SQLModel, table=True):
     muscle: str = Field(index=True, foreign_key="muscle.slug")
     strength: str
     source: dict = Field(sa_column=_json())  # type: ignore[type-arg]
+
+
+class GroupRow(SQLModel, table=True):
+    """A group name (iliopsoas, rotator cuff) or a muscle the atlas describes in divisions (deltoid)."""
+
+    __tablename__ = "muscle_group"
+    slug: str = Field(primary_key=True)
+    name: str
+    kind: str  # group | divisions
+    latin: str | None = None
+    aliases: list = Field(sa_column=_json())  # type: ignore[type-arg]
+    summary: str
+    notes: str | None = None
+    sources: list = Field(sa_column=_json())  # type: ignore[type-arg]
+    ordinal: int
+
+
+class GroupMemberRow(SQLModel, table=True):
+    __tablename__ = "group_member"
+    id: int | None = Field(default=None, primary_key=True)
+    grp: str = Field(index=True, foreign_key="muscle_group.slug")
+    muscle: str = Field(index=True, foreign_key="muscle.slug")
+    ordinal: int
 
 
 class ViewRow(SQLModel, table=True):

@@ -28,6 +28,8 @@ SEEDS = ["/", "/muscles", "/conditions", "/zones", "/coverage", "/primer", "/dow
          "/vendor/htmx.min.js", "/openapi.json"]
 _LINK = re.compile(r'''(?P<attr>\b(?:href|src|action))="(?P<url>/[^"#]*)(?P<frag>#[^"]*)?"''')
 _CSS_URL = re.compile(r"url\((/[^)]+)\)")
+# the study cards and boards the deck page loads as scripts: HTML inside, with links to rewrite and follow
+FRAGMENTS = "/study/fragments/"
 
 
 def file_for(url: str) -> str | None:
@@ -73,6 +75,9 @@ def rewrite(html: str, this_file: str) -> tuple[str, list[str]]:
 
 # images and handouts carry no links and cost most of the time: they are rendered in worker processes
 HEAVY = (".png", ".pdf")
+# and so do the study cards' own pictures, drawn like maps (a pattern takes most of a second to compose)
+HEAVY_PATHS = ("/study/maps/",)
+FEW = 16  # as many heavy files as are drawn in the exporter's own process rather than in workers
 _worker: TestClient | None = None
 
 
@@ -88,13 +93,15 @@ def _fetch(url: str) -> tuple[str, int, bytes]:
 
 
 def export(out: Path, settings: Settings, progress: Callable[[int, int], None] | None = None,
-           jobs: int | None = None) -> int:
-    """Write every page, map, image and JSON reachable from the seeds; returns the number of files."""
+           jobs: int | None = None, seeds: list[str] | None = None, follow: Callable[[str], bool] | None = None) -> int:
+    """Write every page, map, image and JSON reachable from the seeds; returns the number of files.
+    ``seeds`` and ``follow`` export a part only: what the given seeds reach through the links ``follow`` accepts
+    (the other links are still rewritten, to files that are then not written)."""
     # the exporter renders in its own worker processes, each drawing in-process
     settings = settings.model_copy(update={"cache": False, "base_url": settings.base_url, "render_workers": 0})
     app = create_app(settings)
     out.mkdir(parents=True, exist_ok=True)
-    queue = list(dict.fromkeys(SEEDS + _static_files(settings)))
+    queue = list(dict.fromkeys((SEEDS if seeds is None else seeds) + _static_files(settings)))
     seen = set(queue)
     heavy: list[str] = []
     written = 0
@@ -104,7 +111,7 @@ def export(out: Path, settings: Settings, progress: Callable[[int, int], None] |
             target = file_for(url)
             if target is None:
                 continue
-            if target.endswith(HEAVY):
+            if target.endswith(HEAVY) or url.startswith(HEAVY_PATHS):
                 heavy.append(url)
                 continue
             r = client.get(url, headers={"accept": "text/html", "x-atlas-export": "1"})
@@ -113,7 +120,7 @@ def export(out: Path, settings: Settings, progress: Callable[[int, int], None] |
             ctype = r.headers.get("content-type", "")
             body = r.content
             links: list[str] = []
-            if ctype.startswith("text/html") or ctype.startswith("image/svg+xml"):
+            if ctype.startswith(("text/html", "image/svg+xml")) or url.startswith(FRAGMENTS):
                 text, links = rewrite(r.text, target)
                 body = text.encode()
             elif ctype.startswith("text/css"):
@@ -121,12 +128,22 @@ def export(out: Path, settings: Settings, progress: Callable[[int, int], None] |
             _write(out, target, body)
             written += 1
             for link in links:
-                if link not in seen:
+                if link not in seen and (follow is None or follow(link)):
                     seen.add(link)
                     queue.append(link)
             if progress:
                 progress(written, written + len(queue) + len(heavy))
+        if len(heavy) <= FEW:  # a part of the atlas: starting the workers would cost more than the drawing
+            for url in heavy:
+                r = client.get(url, headers={"x-atlas-export": "1"})
+                if r.status_code != 200:
+                    raise RuntimeError(f"{url}: {r.status_code}")
+                _write(out, str(file_for(url)), r.content)
+                written += 1
+            heavy = []
     total = written + len(heavy)
+    if not heavy:
+        return written
     workers = max(1, jobs or os.cpu_count() or 1)
     with ProcessPoolExecutor(workers, mp_context=get_context("spawn"), initializer=_start_worker,
                              initargs=(settings,)) as pool:
@@ -155,7 +172,8 @@ def _static_files(settings: Settings) -> list[str]:
 
 
 def local_links(root: Path) -> Iterator[tuple[Path, str]]:
-    """Every relative link in the exported HTML and SVG files (for checking the copy)."""
-    for path in sorted([*root.rglob("*.html"), *root.rglob("*.svg")]):
+    """Every relative link in the exported HTML and SVG files and the study fragments (for checking the copy)."""
+    fragments = root / FRAGMENTS.strip("/")
+    for path in sorted([*root.rglob("*.html"), *root.rglob("*.svg"), *fragments.glob("*.js")]):
         for m in re.finditer(r'''\b(?:href|src)="([^"#:]+)(?:#[^"]*)?"''', path.read_text()):
             yield path, m.group(1)

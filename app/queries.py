@@ -128,7 +128,8 @@ def condition(conn: sqlite3.Connection, slug: str) -> Row | None:
             "ORDER BY cm.strength = 'primary' DESC, m.name", (slug,))
     ]
     return {"slug": r["slug"], "name": r["name"], "aliases": _j(r["aliases"]), "icd10": _j(r["icd10"]),
-            "icd11": _j(r["icd11"]), "summary": r["summary"], "trigger_point_relevance": r["relevance"],
+            "icd11": _j(r["icd11"]), "icd10_titles": _j(r["icd10_titles"]),
+            "summary": r["summary"], "trigger_point_relevance": r["relevance"],
             "muscles": ms, "sources": resolve_refs(_j(r["sources"]), srcs)}
 
 
@@ -137,6 +138,60 @@ def condition_heat(conn: sqlite3.Connection, slug: str) -> dict[str, int]:
     sql = ("SELECT r.zone, count(DISTINCT r.muscle) AS n FROM referral r JOIN condition_muscle cm "
            "ON cm.muscle = r.muscle WHERE cm.condition = ? AND r.muscle_side = 'right' GROUP BY r.zone")
     return {r["zone"]: r["n"] for r in conn.execute(sql, (slug,))}
+
+
+def groups(conn: sqlite3.Connection) -> list[Row]:
+    """Every group name with its members' names, in the data file's order (head to foot)."""
+    members: dict[str, list[Row]] = defaultdict(list)
+    for r in conn.execute("SELECT gm.grp, m.slug, m.name FROM group_member gm JOIN muscle m ON m.slug = gm.muscle "
+                          "ORDER BY gm.grp, gm.ordinal"):
+        members[r["grp"]].append({"slug": r["slug"], "name": r["name"]})
+    return [{"slug": r["slug"], "name": r["name"], "kind": r["kind"], "latin": r["latin"], "aliases": _j(r["aliases"]),
+             "members": members[r["slug"]]}
+            for r in conn.execute("SELECT slug, name, kind, latin, aliases FROM muscle_group ORDER BY ordinal")]
+
+
+def group(conn: sqlite3.Connection, slug: str) -> Row | None:
+    r = conn.execute("SELECT * FROM muscle_group WHERE slug = ?", (slug,)).fetchone()
+    if r is None:
+        return None
+    srcs = sources(conn)
+    members = [
+        {"slug": m["slug"], "name": m["name"], "latin": m["latin"], "region": m["region"], "depth": m["depth"],
+         "trigger_point_count": m["tps"]}
+        for m in conn.execute(
+            "SELECT m.slug, m.name, m.latin, m.region, m.depth, "
+            "(SELECT count(*) FROM trigger_point t WHERE t.muscle = m.slug) AS tps "
+            "FROM group_member gm JOIN muscle m ON m.slug = gm.muscle WHERE gm.grp = ? ORDER BY gm.ordinal", (slug,))
+    ]
+    return {"slug": r["slug"], "name": r["name"], "kind": r["kind"], "latin": r["latin"], "aliases": _j(r["aliases"]),
+            "summary": r["summary"], "notes": r["notes"], "members": members,
+            "sources": resolve_refs(_j(r["sources"]), srcs)}
+
+
+def group_heat(conn: sqlite3.Connection, slug: str) -> dict[str, int]:
+    """How many of the group's muscles refer to each zone (right-side patterns): its combined pattern."""
+    sql = ("SELECT r.zone, count(DISTINCT r.muscle) AS n FROM referral r JOIN group_member gm "
+           "ON gm.muscle = r.muscle WHERE gm.grp = ? AND r.muscle_side = 'right' GROUP BY r.zone")
+    return {r["zone"]: r["n"] for r in conn.execute(sql, (slug,))}
+
+
+def group_zones(conn: sqlite3.Connection, slug: str) -> list[Row]:
+    """Each zone of the combined pattern with the members that refer there, essential or spillover."""
+    sql = ("SELECT r.zone, r.muscle, max(r.kind = 'essential') AS ess, min(gm.ordinal) AS o FROM referral r "
+           "JOIN group_member gm ON gm.muscle = r.muscle WHERE gm.grp = ? AND r.muscle_side = 'right' "
+           "GROUP BY r.zone, r.muscle ORDER BY o")
+    zones: dict[str, list[Row]] = defaultdict(list)
+    for r in conn.execute(sql, (slug,)):
+        zones[r["zone"]].append({"slug": r["muscle"], "kind": "essential" if r["ess"] else "spillover"})
+    return [{"zone": z, "muscles": ms} for z, ms in zones.items()]
+
+
+def muscle_groups(conn: sqlite3.Connection, slug: str) -> list[Row]:
+    """The groups a muscle belongs to."""
+    return [{"slug": r["slug"], "name": r["name"], "kind": r["kind"]} for r in conn.execute(
+        "SELECT g.slug, g.name, g.kind FROM group_member gm JOIN muscle_group g ON g.slug = gm.grp "
+        "WHERE gm.muscle = ? ORDER BY g.ordinal", (slug,))]
 
 
 def zone_muscles(conn: sqlite3.Connection, zone: str) -> list[Row]:
@@ -294,10 +349,20 @@ def search_names(conn: sqlite3.Connection) -> list[tuple[str, str, str, list[str
         out.append(("muscle", r["slug"], r["name"], [r["latin"], *_j(r["aliases"])]))
     for r in conn.execute("SELECT slug, name, aliases, icd10, icd11 FROM condition"):
         out.append(("condition", r["slug"], r["name"], [*_j(r["aliases"]), *_j(r["icd10"]), *_j(r["icd11"])]))
+    for r in conn.execute("SELECT slug, name, latin, aliases FROM muscle_group"):
+        out.append(("group", r["slug"], r["name"], [*([r["latin"]] if r["latin"] else []), *_j(r["aliases"])]))
     # one entry per zone kind, named "Temple" rather than once per side
     for r in conn.execute("SELECT slug, base_name, aliases FROM zone WHERE side != 'left'"):
         out.append(("zone", r["slug"], r["base_name"], _j(r["aliases"])))
     return out
+
+
+def group_members(conn: sqlite3.Connection) -> dict[str, list[str]]:
+    """Group slug → its member muscles' slugs."""
+    out: dict[str, list[str]] = defaultdict(list)
+    for r in conn.execute("SELECT grp, muscle FROM group_member ORDER BY grp, ordinal"):
+        out[r["grp"]].append(r["muscle"])
+    return dict(out)
 
 
 def fulltext(conn: sqlite3.Connection, q: str, limit: int = 30) -> list[tuple[str, str, float]]:
@@ -319,6 +384,6 @@ def review_counts(conn: sqlite3.Connection) -> dict[str, int]:
 
 def name_of(conn: sqlite3.Connection, kind: str, slug: str) -> str | None:
     """The display name of a muscle or condition; None when there is no such slug."""
-    table = {"muscle": "muscle", "condition": "condition"}[kind]
+    table = {"muscle": "muscle", "condition": "condition", "group": "muscle_group"}[kind]
     row = conn.execute(f"SELECT name FROM {table} WHERE slug = ?", (slug,)).fetchone()
     return str(row["name"]) if row else None

@@ -22,6 +22,15 @@ class Urls:
     def condition(self, slug: str) -> str:
         return f"/conditions/{slug}"
 
+    def groups(self) -> str:
+        return "/groups"
+
+    def group(self, slug: str) -> str:
+        return f"/groups/{slug}"
+
+    def api_group(self, slug: str) -> str:
+        return f"/api/groups/{slug}"
+
     def zones(self) -> str:
         return "/zones"
 
@@ -63,10 +72,12 @@ class Urls:
     def study(self) -> str:
         return "/study"
 
-    def study_deck(self, slug: str, muscles: Iterable[str] = (), suffix: str = "") -> str:
-        """A deck's page (``suffix``: ".apkg", ".moodle.xml" for its exports); the custom deck carries its muscles."""
+    def study_deck(self, slug: str, muscles: Iterable[str] = (), suffix: str = "", page: int = 1) -> str:
+        """A deck's page (``page``: of its cards without JavaScript; ``suffix``: ".apkg", ".moodle.xml",
+        ".worksheet.pdf" for its exports); the custom deck carries its muscles."""
         ms = ",".join(muscles)
-        return f"/study/{slug}{suffix}" + (f"?{urlencode({'muscles': ms}, safe=',')}" if ms else "")
+        path = f"/study/{slug}" + (f"/{page}" if page > 1 else "") + suffix
+        return path + (f"?{urlencode({'muscles': ms}, safe=',')}" if ms else "")
 
     def api_study_decks(self) -> str:
         return "/api/study/decks"
@@ -80,6 +91,10 @@ class Urls:
 
     def study_where_svg(self, slug: str) -> str:
         return f"/study/maps/where/{slug}.svg"
+
+    def study_fragment(self, name: str) -> str:
+        """A card (``card-<id>``) or a marking board (``board-<view>``) as a script the deck page loads."""
+        return f"/study/fragments/{name}.js"
 
 
 urls = Urls()

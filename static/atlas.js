@@ -141,6 +141,8 @@
     if (ev.state && ev.state.atlas) { location.reload(); }
   });
   document.addEventListener("htmx:afterSettle", function () { initAll(); });
+  // for maps a script puts on the page later (the study mode's marking boards)
+  window.AtlasMaps = { init: initAll };
 
   // "Back to the map" from the summary (phones): return to the muscle that was tapped.
   document.addEventListener("click", function (ev) {

@@ -171,6 +171,42 @@
     return s ? JSON.parse(s.textContent) : null;
   }
 
+  // --- fragments: a card or a marking board, loaded when it is needed ------------------------------
+  // Each comes as a script calling AtlasStudy.fragment(name, html): a script loads from file:// (the static
+  // export opened from disk), where a fetch cannot.
+  var waiting = {};
+  function fragment(name, html) {
+    var done = waiting[name];
+    if (done) { delete waiting[name]; done(html); }
+  }
+
+  // a fragment's relative links are relative to its script (so the static export writes them)
+  function rebase(root, base) {
+    root.querySelectorAll("[href], [src]").forEach(function (e) {
+      ["href", "src"].forEach(function (a) {
+        var v = e.getAttribute(a);
+        if (v && !/^(?:[a-z][a-z0-9+.-]*:|\/|#)/i.test(v)) { e.setAttribute(a, new URL(v, base).href); }
+      });
+    });
+  }
+
+  function loadFragment(name, src) {
+    return new Promise(function (resolve, reject) {
+      if (!src) { reject(new Error("no " + name + " in this deck")); return; }
+      waiting[name] = resolve;
+      var s = document.createElement("script");
+      s.src = src;
+      s.onload = function () { s.remove(); };
+      s.onerror = function () { s.remove(); delete waiting[name]; reject(new Error("could not load " + src)); };
+      document.head.appendChild(s);
+    }).then(function (html) {
+      var t = document.createElement("template");
+      t.innerHTML = html;
+      rebase(t.content, src);
+      return t.content.firstElementChild;
+    });
+  }
+
   // --- the deck page -------------------------------------------------------------------------
   function Deck(root, deck) {
     this.root = root;
@@ -182,6 +218,14 @@
     this.status = root.querySelector("[data-status]");
     this.boards = root.querySelector("[data-boards]");
     this.done = root.querySelector("[data-done]");
+    this.live = root.querySelector("[data-live-cards]");
+    this.sources = {};
+    this.fragments = {};
+    this.pending = null;
+    root.querySelectorAll("[data-fragment]").forEach(function (i) {
+      self.sources[i.dataset.fragment] = new URL(i.getAttribute("data-src"), document.baseURI).href;
+    });
+    this.live.hidden = false;
     this.queue = this.build(false);
     this.current = null;
     root.querySelector("[data-study-bar]").hidden = false;
@@ -224,21 +268,58 @@
       c.due + " due · " + c.fresh + " new · streak " + s + " day" + (s === 1 ? "" : "s");
   };
 
+  // a fragment, loaded once and kept (the same element each time it is asked for)
+  Deck.prototype.load = function (name) {
+    var self = this;
+    if (!this.fragments[name]) {
+      this.fragments[name] = loadFragment(name, this.sources[name]);
+      this.fragments[name].catch(function () { delete self.fragments[name]; });
+    }
+    return this.fragments[name];
+  };
+
+  Deck.prototype.parts = function (id) {
+    var self = this, card = this.cards[id];
+    return Promise.all([this.load("card-" + id)].concat(card.kind === "muscle-pattern" ?
+      card.views.map(function (v) { return self.load("board-" + v); }) : []));
+  };
+
   Deck.prototype.next = function () {
     var self = this;
-    this.root.querySelectorAll("li.card").forEach(function (li) { li.hidden = true; });
-    if (this.boards.parentNode !== this.root) { this.root.appendChild(this.boards); }
+    this.live.querySelectorAll("li.card").forEach(function (li) { li.hidden = true; });
     this.boards.hidden = true;
     this.say();
     var id = this.queue.shift();
+    this.current = null;
+    this.pending = id || null;
     if (!id) {
-      this.current = null;
       this.done.hidden = false;
       this.done.focus();
       return;
     }
     this.done.hidden = true;
-    var card = this.cards[id], li = document.getElementById("card-" + id);
+    var slow = setTimeout(function () { if (self.pending === id) { self.status.textContent = "Loading the next card…"; } }, 300);
+    this.parts(id).then(function (parts) {
+      clearTimeout(slow);
+      if (self.pending !== id) { return; }
+      self.pending = null;
+      if (parts[0].parentNode !== self.live) { self.live.appendChild(parts[0]); }
+      parts.slice(1).forEach(function (fig) { if (!self.root.contains(fig)) { self.boards.appendChild(fig); } });
+      self.show(id, parts[0]);
+      // the card after this one, ready before it is asked for: its fragment, and its question picture fetched
+      if (self.queue.length) {
+        self.parts(self.queue[0]).then(function (next) {
+          next[0].querySelectorAll(".qmap img").forEach(function (img) { new Image().src = img.src; });
+        }).catch(function () {});
+      }
+    }, function (err) {
+      clearTimeout(slow);
+      if (self.pending === id) { self.status.textContent = "This card could not be loaded: " + err.message + "."; }
+    });
+  };
+
+  Deck.prototype.show = function (id, li) {
+    var self = this, card = this.cards[id];
     this.current = { card: card, li: li, answered: false };
     li.hidden = false;
     li.querySelectorAll("details.reveal").forEach(function (d) { d.open = false; });
@@ -304,7 +385,8 @@
     var self = this, slot = li.querySelector(".board-slot");
     slot.textContent = "";
     card.views.forEach(function (v) {
-      var fig = self.boards.querySelector('[data-board="' + v + '"]');
+      // wherever the board is (the section of boards, or the slot of the card that used it last)
+      var fig = self.root.querySelector('figure[data-board="' + v + '"]');
       if (fig) { slot.appendChild(fig); }
     });
     slot.querySelectorAll("a.z").forEach(function (a) {
@@ -313,10 +395,12 @@
       a.setAttribute("aria-label", a.dataset.label);
       a.classList.remove("is-marked", "ans-ess", "ans-spill", "ans-wrong");
     });
-    slot.querySelectorAll("svg.atlas-map").forEach(function (svg) {
-      var links = svg.querySelectorAll("a.z");
-      links.forEach(function (a, i) { a.setAttribute("tabindex", i === 0 ? "0" : "-1"); });
-    });
+    // one tab stop per board, the arrow keys moving between its areas (static/atlas.js)
+    if (window.AtlasMaps) { window.AtlasMaps.init(slot); } else {
+      slot.querySelectorAll("svg.atlas-map").forEach(function (svg) {
+        svg.querySelectorAll("a.z").forEach(function (a, i) { a.setAttribute("tabindex", i === 0 ? "0" : "-1"); });
+      });
+    }
     var marked = el("p", { "class": "marked", "aria-live": "polite" }, "Nothing marked yet.");
     box.appendChild(marked);
     var check = el("button", { type: "button", "class": "check" }, "Check my pattern");
@@ -364,6 +448,8 @@
   Deck.prototype.showWhere = function (card, li) {
     var fig = li.querySelector("[data-where]"), svg = fig.querySelector("svg");
     if (!svg) { return; }
+    // the deck page's data leaves the transform to the picture it belongs to
+    if (!card.image_transform.length) { card.image_transform = fig.dataset.transform.split(" ").map(Number); }
     var old = svg.querySelector("g.study-overlay");
     if (old) { old.remove(); }
     var vb = svg.viewBox.baseVal;
@@ -524,7 +610,9 @@
       });
       var tr = el("tr");
       var th = el("th", { scope: "row" });
-      th.appendChild(el("a", { href: d.url }, d.title));
+      // the deck's own link on the page: the static export has rewritten it to work from where the page is
+      var listed = document.querySelector('[data-deck="' + slug + '"] a');
+      th.appendChild(el("a", { href: listed ? listed.getAttribute("href") : d.url }, d.title));
       tr.appendChild(th);
       tr.appendChild(el("td", {}, String(d.due)));
       tr.appendChild(el("td", {}, String(d.fresh)));
@@ -588,5 +676,6 @@
   }
 
   window.AtlasStudy.init = init;
+  window.AtlasStudy.fragment = fragment;
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", init); } else { init(); }
 })();

@@ -77,7 +77,8 @@ def test_without_javascript_a_map_click_opens_the_muscle_page(browser: Browser, 
 
 @pytest.mark.parametrize("url", ["/", "/?plate=deep", "/?view=head-lateral&plate=deep", "/muscles/upper-trapezius",
                                  "/muscles", "/conditions/tension-type-headache",
-                                 "/lookup?zones=right-heel", "/search?q=scm", "/zones/right-temple"])
+                                 "/lookup?zones=right-heel", "/search?q=scm", "/zones/right-temple", "/groups",
+                                 "/groups/iliopsoas"])
 def test_axe_reports_no_violations(page: Page, server: str, url: str) -> None:
     page.goto(server + url)
     assert _axe(page) == []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 import subprocess
 import sys
 import time
@@ -52,3 +54,18 @@ def test_crawl_over_a_static_server(exported: Path) -> None:
     finally:
         proc.terminate()
         proc.wait(5)
+
+
+def test_study_mode_is_in_the_copy(exported: Path) -> None:
+    study = exported / "study"
+    regions = json.loads((exported / "study.json").read_text())["regions"]
+    deck = (study / "trunk.html").read_text()
+    # what the deck page loads is there, each card once however many decks hold it
+    sources = re.findall(r'data-src="([^"]+)"', deck)
+    assert sources and all((study / s).is_file() for s in sources)
+    assert len(list((study / "fragments").glob("card-*.js"))) == sum(d["card_count"] for d in regions)
+    assert (study / "trunk" / "2.html").is_file() and (study / "trunk" / "2.json").is_file()
+    # the downloads made on request are left out, and the page says where to find them
+    assert not [p for p in study.rglob("*") if p.name.endswith((".apkg", ".moodle.xml", ".pdf"))]
+    assert "This offline copy leaves out" in deck and 'href="http://127.0.0.1:8000/study/trunk.apkg"' in deck
+    assert '<a href="study.html">Study</a>' in (exported / "index.html").read_text()

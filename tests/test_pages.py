@@ -11,7 +11,7 @@ from starlette.testclient import TestClient
 
 PAGES = ["/", "/?plate=deep", "/?view=hand-palmar&plate=deep", "/muscles", "/muscles/upper-trapezius", "/conditions",
          "/conditions/tension-type-headache", "/zones", "/zones/right-temple", "/lookup?zones=right-temple,right-heel",
-         "/lookup", "/search?q=trapezius"]
+         "/lookup", "/search?q=trapezius", "/groups", "/groups/hamstrings"]
 HTML = {"accept": "text/html"}
 
 

@@ -12,7 +12,7 @@ from starlette.testclient import TestClient
 PAGE_TYPES = ["/", "/muscles", "/muscles/soleus", "/conditions", "/conditions/low-back-pain", "/zones",
               "/zones/right-heel", "/lookup", "/lookup?zones=right-heel,right-calf", "/search?q=scm", "/coverage",
               "/primer", "/downloads", "/embed/muscles/soleus", "/embed/conditions/low-back-pain", "/muscles/nope",
-              "/study", "/study/custom?muscles=infraspinatus,upper-trapezius"]
+              "/study", "/study/custom?muscles=infraspinatus,upper-trapezius", "/groups", "/groups/rotator-cuff"]
 
 
 def test_every_page_type_passes_the_nu_html_checker(client: TestClient, tmp_path: Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import html
+import io
 import json
 import re
 import sqlite3
@@ -11,10 +12,12 @@ import xml.etree.ElementTree as ET
 import zipfile
 
 import pytest
+from pypdf import PdfReader
 from starlette.testclient import TestClient
 
 from app import queries
 from app.db import connect_readonly
+from app.handout import MARGIN
 from app.maps import paths
 from app.settings import Settings
 from app.study import decks, scoring
@@ -202,18 +205,96 @@ def test_study_page_lists_decks_and_the_progress_index(client: TestClient) -> No
     assert client.get("/study.json").json()["regions"][0]["slug"] == "head-and-neck"
 
 
-def test_deck_page_works_without_javascript(client: TestClient) -> None:
+def _noscript(html: str) -> str:
+    return "".join(re.findall(r"<noscript>(.*?)</noscript>", html, re.S))
+
+
+def _js_string(text: str) -> str:
+    """The HTML inside a fragment's single-quoted JavaScript string."""
+    return re.sub(r"\\(u2028|u2029|n|r|'|\\)",
+                  lambda m: {"u2028": "\u2028", "u2029": "\u2029", "n": "\n", "r": "\r"}.get(m[1], m[1]), text)
+
+
+def test_deck_page_is_light_and_lists_its_cards_without_javascript(client: TestClient, custom: dict) -> None:  # type: ignore[type-arg]
     r = client.get("/study/custom?muscles=infraspinatus,upper-trapezius")
     assert r.status_code == 200
     html = r.text
-    assert html.count('<li class="card ') == 6 and html.count("<summary>Show answer</summary>") == 6
-    assert "Describe the pattern in words" in html and 'src="/study/maps/pattern/infraspinatus.svg"' in html
-    assert 'data-board="posterior"' in html and 'data-zone-link="right-' in html  # the marking board, inline
-    assert html.count('class="where" data-where><svg') == 2  # the where pictures, inline
+    # without JavaScript: every card (six: one page) with its answer behind "Show answer", pictures as images
+    listed = _noscript(html)
+    assert listed.count('<li class="card ') == 6 and listed.count("<summary>Show answer</summary>") == 6
+    assert "Describe the pattern in words" in listed and 'src="/study/maps/pattern/infraspinatus.svg"' in listed
+    assert 'src="/study/maps/where/infraspinatus.svg"' in listed and 'rel="next"' not in html
+    # with it: no picture inline, but where each card and marking board comes from
+    assert "<svg" not in html
+    fragments = dict(re.findall(r'data-fragment="([^"]+)" data-src="([^"]+)"', html))
+    views = {v for c in custom["cards"] if c["kind"] == "muscle-pattern" for v in c["views"]}
+    assert fragments == {**{f"card-{c['id']}": f"/study/fragments/card-{c['id']}.js" for c in custom["cards"]},
+                         **{f"board-{v}": f"/study/fragments/board-{v}.js" for v in views}}
     assert 'href="/study/custom.json?muscles=infraspinatus,upper-trapezius"' in html
+    assert 'href="/study/custom.worksheet.pdf?muscles=infraspinatus,upper-trapezius"' in html
     data = json.loads(re.search(r'<script type="application/json" id="deck-data">(.*?)</script>', html, re.S)[1])
-    assert [c["id"] for c in data["cards"]][0] == "pm-infraspinatus"
-    assert client.get("/study/custom.json?muscles=infraspinatus,upper-trapezius").json()["deck"]["card_count"] == 6
+    # the deck as the API has it, but for the where-cards' transforms: those come with their pictures
+    assert [c["image_transform"] for c in data["cards"] if c["kind"] == "where-tp"] == [[], []]
+    assert data == {**custom, "cards": [{**c, "image_transform": []} if c["kind"] == "where-tp" else c
+                                        for c in custom["cards"]]}
+    twin = client.get("/study/custom.json?muscles=infraspinatus,upper-trapezius").json()
+    assert twin["deck"]["card_count"] == 6 and [c["id"] for c in twin["cards"]] == [c["id"] for c in custom["cards"]]
+
+
+def test_a_region_deck_page_weighs_little(client: TestClient) -> None:
+    html = client.get("/study/shoulder-and-arm").text
+    assert len(html.encode()) < 250_000 and "<svg" not in html
+    assert _noscript(html).count('<li class="card ') == 10
+
+
+def test_fragments_are_scripts_holding_a_card_or_a_board(client: TestClient, custom: dict) -> None:  # type: ignore[type-arg]
+    for card in custom["cards"]:
+        r = client.get(f"/study/fragments/card-{card['id']}.js")
+        assert r.status_code == 200 and r.headers["content-type"].startswith("text/javascript")
+        m = re.fullmatch(r"AtlasStudy\.fragment\('card-([a-z0-9-]+)', '(.*)'\);\n", r.text, re.S)
+        assert m and m[1] == card["id"]
+        html = _js_string(m[2])
+        assert html.startswith(f'<li class="card card-{card["kind"]}" id="card-{card["id"]}"') and html.endswith("</li>")
+        if card["kind"] == "where-tp":  # inline, to be clicked on, with its transform; the picture of the API's card
+            svg = client.get(card["question_image"]).text
+            transform = " ".join(str(v) for v in card["image_transform"])
+            assert f'<figure class="where" data-where data-transform="{transform}">{svg}</figure>' in html
+    r = client.get("/study/fragments/board-posterior.js")
+    m = re.fullmatch(r"AtlasStudy\.fragment\('board-posterior', '(.*)'\);\n", r.text, re.S)
+    assert m and _js_string(m[1]).startswith('<figure class="bodymap board" data-board="posterior"><svg')
+    assert 'data-zone-link="right-' in m[1]
+    for bad in ("card-pm-nope", "card-xx-infraspinatus", "board-nope", "card-pm-", "other", "card-PM-infraspinatus"):
+        assert client.get(f"/study/fragments/{bad}.js").status_code == 404, bad
+
+
+def test_a_long_deck_pages_its_cards_without_javascript(client: TestClient) -> None:
+    deck = client.get("/api/study/decks/shoulder-and-arm").json()
+    pages = -(-deck["card_count"] // 10)
+    assert pages >= 2
+    seen: list[str] = []
+    for n in range(1, pages + 1):
+        url = "/study/shoulder-and-arm" + (f"/{n}" if n > 1 else "")
+        html = client.get(url).text
+        ids = re.findall(r'<li class="card [^"]+" id="card-([^"]+)"', html)
+        assert len(ids) == (10 if n < pages else deck["card_count"] - 10 * (pages - 1))
+        seen += ids
+        assert ('rel="prev"' in html) == (n > 1) and ('rel="next"' in html) == (n < pages)
+        assert (f'href="/study/shoulder-and-arm/{n + 1}" rel="next"' in html) == (n < pages)
+        # the study itself (the deck as JSON and the script) is on the first page only
+        assert ('id="deck-data"' in html) == (n == 1) and ("study.js" in html) == (n == 1)
+        if n > 1:
+            assert client.get(url + ".json").json()["cards"][0]["id"] == ids[0]
+    assert seen == [c["id"] for c in deck["cards"]]
+    assert client.get(f"/study/shoulder-and-arm/{pages + 1}", headers={"accept": "text/html"}).status_code == 404
+    assert client.get("/study/shoulder-and-arm/0").status_code == 404
+    # a custom deck's pages carry its muscles
+    custom = client.get("/study/custom?muscles=infraspinatus,upper-trapezius,masseter,levator-scapulae").text
+    assert 'href="/study/custom/2?muscles=infraspinatus,upper-trapezius,masseter,levator-scapulae" rel="next"' in custom
+
+
+def test_every_page_links_to_study_mode(client: TestClient) -> None:
+    for url in ("/muscles", "/study"):
+        assert '<a href="/study">Study</a>' in client.get(url).text
 
 
 def test_openapi_documents_the_study_api(client: TestClient) -> None:
@@ -278,3 +359,49 @@ def test_exports_of_a_bad_deck_are_4xx(client: TestClient) -> None:
     assert client.get("/study/nope.apkg").status_code == 404
     assert client.get("/study/nope.moodle.xml").status_code == 404
     assert client.get("/study/custom.apkg?muscles=nope").status_code == 400
+
+
+WORKSHEET = "/study/custom.worksheet.pdf?muscles=infraspinatus,upper-trapezius,masseter"
+
+
+def test_worksheet_has_an_outline_per_half_page_then_the_answer_key(client: TestClient) -> None:
+    r = client.get(WORKSHEET)
+    assert r.status_code == 200 and r.headers["content-type"] == "application/pdf" and r.content.startswith(b"%PDF-")
+    reader = PdfReader(io.BytesIO(r.content))
+    # three muscles, two to a page: two pages of outlines, two of the answer key
+    assert len(reader.pages) == 4
+    texts = [" ".join(page.extract_text().split()) for page in reader.pages]
+    for t in texts[:2]:
+        assert t.startswith("Worksheet: Custom deck. Draw each muscle's referral pattern") and "Essential zones" not in t
+    for t in texts[2:]:
+        assert t.startswith("Answer key: Custom deck.") and "Essential zones:" in t and "Source: Simons" in t
+    assert "1. Infraspinatus" in texts[0] and "2. Upper trapezius" in texts[0] and "3. Masseter" in texts[1]
+    assert "1. Infraspinatus" in texts[2] and "3. Masseter" in texts[3]
+    deck = client.get("/api/study/decks/custom?muscles=infraspinatus,upper-trapezius,masseter").json()
+    for card in (c for c in deck["cards"] if c["kind"] == "pattern-muscle"):
+        assert card["pattern"]["essential"][0] in " ".join(texts[2:])
+    for t in texts:
+        assert "Educational reference for trained professionals" in t
+        assert "http://127.0.0.1:8000/study/custom?muscles=infraspinatus,upper-trapezius,masseter" in t
+    # every picture and every line of text lies on its page, the pictures inside the margins
+    pw, ph = (float(v) for v in reader.pages[0].mediabox.upper_right)
+    placed = []
+    for n, page in enumerate(reader.pages, start=1):
+        contents = page.get_contents()
+        assert contents is not None
+        for w, h, x, y in re.findall(rb"q ([\d.]+) 0 0 ([\d.]+) ([\d.]+) ([\d.]+) cm /I\d+ Do Q", contents.get_data()):
+            w_, h_, x_, y_ = float(w), float(h), float(x), float(y)
+            assert MARGIN - .01 <= x_ and x_ + w_ <= pw - MARGIN + .01 and MARGIN <= y_ and y_ + h_ <= ph - MARGIN, n
+            assert w_ > 150 and h_ > 150, f"page {n}: a picture squeezed to {w_:.0f}×{h_:.0f}"
+            placed.append((n, y_))
+        lines: list[tuple[str, float, float]] = []
+        page.extract_text(visitor_text=lambda text, cm, tm, font, size, into=lines:  # type: ignore[misc]
+                          into.append((text, tm[4] + cm[4], tm[5] + cm[5])) if text.strip() else None)
+        assert lines and all(MARGIN - 1 <= x <= pw - MARGIN and 10 <= y <= ph - MARGIN + 1 for _, x, y in lines), n
+    # one picture per muscle on each half page: two, two, one on the pages of outlines and of the key
+    assert [sum(1 for p, _ in placed if p == n) for n in (1, 2, 3, 4)] == [2, 1, 2, 1]
+
+
+def test_worksheet_of_a_bad_deck_is_4xx(client: TestClient) -> None:
+    assert client.get("/study/nope.worksheet.pdf").status_code == 404
+    assert client.get("/study/custom.worksheet.pdf?muscles=nope").status_code == 400

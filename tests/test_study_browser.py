@@ -5,10 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect
+from starlette.testclient import TestClient
 
-from app.settings import ROOT
+from app.export import export
+from app.settings import ROOT, Settings
 
 pytestmark = pytest.mark.browser
 AXE = (ROOT / "node_modules" / "axe-core" / "axe.min.js").read_text()
@@ -25,11 +28,37 @@ def page(browser: Browser) -> Iterator[Page]:
 
 
 def _current(page: Page) -> str:
-    return str(page.evaluate("() => window.atlasDeck.current && window.atlasDeck.current.card.id"))
+    """The card on show, once it has loaded."""
+    page.wait_for_function("() => window.atlasDeck && window.atlasDeck.current && !window.atlasDeck.pending")
+    return str(page.evaluate("() => window.atlasDeck.current.card.id"))
+
+
+def _tab_to(page: Page, selector: str, limit: int = 40) -> None:
+    """Press Tab until the element with focus matches ``selector``."""
+    for _ in range(limit):
+        if page.evaluate("(s) => document.activeElement.matches(s)", selector):
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"Tab never reached {selector}")
 
 
 def _progress(page: Page) -> dict:  # type: ignore[type-arg]
     return page.evaluate("() => JSON.parse(localStorage.getItem('atlas-study'))")  # type: ignore[no-any-return]
+
+
+def _click_trigger_point(page: Page, card: dict) -> None:  # type: ignore[type-arg]
+    """Click the where-card's picture on its first trigger point."""
+    sx, sy, tx, ty = card["image_transform"]
+    x, y = sx * card["trigger_points"][0]["x"] + tx, sy * card["trigger_points"][0]["y"] + ty
+    sel = f"#card-{card['id']} [data-where] svg"
+    box = page.evaluate("""([sel, x, y]) => {
+        const svg = document.querySelector(sel);
+        const p = svg.createSVGPoint(); p.x = x; p.y = y;
+        const s = p.matrixTransform(svg.getScreenCTM());
+        const r = svg.getBoundingClientRect();
+        return [s.x - r.left, s.y - r.top];
+    }""", [sel, x, y])
+    page.locator(sel).click(position={"x": box[0], "y": box[1]})
 
 
 def test_study_a_deck_and_find_the_schedule_kept(page: Page, server: str) -> None:
@@ -92,45 +121,45 @@ def test_mark_a_pattern_and_find_a_trigger_point(page: Page, server: str) -> Non
     page.keyboard.press("g")
     # where is the trigger point: a click on the first trigger point scores full marks
     assert _current(page) == "tp-infraspinatus"
-    where = page.locator("#card-tp-infraspinatus [data-where] svg")
-    tp = deck["cards"][2]
-    sx, sy, tx, ty = tp["image_transform"]
-    x, y = sx * tp["trigger_points"][0]["x"] + tx, sy * tp["trigger_points"][0]["y"] + ty
-    box = page.evaluate("""([x, y]) => {
-        const svg = document.querySelector('#card-tp-infraspinatus [data-where] svg');
-        const p = svg.createSVGPoint(); p.x = x; p.y = y;
-        const s = p.matrixTransform(svg.getScreenCTM());
-        const r = svg.getBoundingClientRect();
-        return [s.x - r.left, s.y - r.top];
-    }""", [x, y])
-    where.click(position={"x": box[0], "y": box[1]})
+    tp = httpx.get(server + "/api/study/decks/custom?muscles=infraspinatus").json()["cards"][2]
+    _click_trigger_point(page, tp)
     expect(page.locator("#card-tp-infraspinatus .feedback")).to_contain_text("score 100%")
     assert page.locator("#card-tp-infraspinatus path.study-tp").count() == len(tp["trigger_points"])
 
 
-def test_where_card_with_the_keyboard_alone(page: Page, server: str) -> None:
+def test_a_card_of_each_kind_with_the_keyboard_alone(page: Page, server: str) -> None:
     page.goto(server + "/study/custom?muscles=infraspinatus")
-    page.wait_for_function("() => window.atlasDeck !== undefined")
-    # the other two cards already learned, due in a week: the where card is the one due
-    page.evaluate("""() => {
-        const later = {n: 2, ef: 2.5, interval: 6, due: '2999-01-01', redo: null, last: '2000-01-01', q: 4};
-        localStorage.setItem('atlas-study', JSON.stringify({version: 1, days: [],
-            cards: {'pm-infraspinatus': later, 'mp-infraspinatus': later}}));
-    }""")
-    page.reload()
-    page.wait_for_function("() => window.atlasDeck !== undefined")
+    assert _current(page) == "pm-infraspinatus"
+    deck = page.evaluate("() => window.atlasDeck.deck")
+    # pattern → muscle: the number key of the right choice
+    right = [c["slug"] for c in deck["cards"][0]["choices"]].index("infraspinatus") + 1
+    page.keyboard.press(str(right))
+    expect(page.locator("#card-pm-infraspinatus .feedback")).to_contain_text("Right: Infraspinatus")
+    page.keyboard.press("g")
+    # muscle → pattern: Tab to the board, Enter marks the area in focus, the arrow keys move to another
+    assert _current(page) == "mp-infraspinatus"
+    card = page.locator("#card-mp-infraspinatus")
+    _tab_to(page, "#card-mp-infraspinatus a.z")
+    page.keyboard.press("Enter")
+    first = page.evaluate("() => document.activeElement.dataset.zoneLink")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    assert page.evaluate("() => document.activeElement.dataset.zoneLink") != first
+    assert card.locator("a.z.is-marked").count() == 2
+    _tab_to(page, "#card-mp-infraspinatus button.check")
+    page.keyboard.press("Enter")
+    expect(card.locator(".feedback")).to_contain_text("Score")
+    page.keyboard.press("h")
+    # where is the trigger point: focus the picture, move the marker with the arrow keys, Enter
     assert _current(page) == "tp-infraspinatus"
-    page.keyboard.press("Tab")
-    for _ in range(10):  # Tab from the heading reaches the picture
-        if page.evaluate("() => document.activeElement.matches('[data-where]')"):
-            break
-        page.keyboard.press("Tab")
+    _tab_to(page, "#card-tp-infraspinatus [data-where]")
     page.keyboard.press("ArrowLeft")
     page.keyboard.press("Shift+ArrowUp")
     page.keyboard.press("Enter")
     expect(page.locator("#card-tp-infraspinatus .feedback")).to_contain_text("score")
     page.keyboard.press("e")
-    assert _progress(page)["cards"]["tp-infraspinatus"]["q"] == 5
+    cards = _progress(page)["cards"]
+    assert (cards["pm-infraspinatus"]["q"], cards["mp-infraspinatus"]["q"], cards["tp-infraspinatus"]["q"]) == (4, 3, 5)
 
 
 def test_sm2_matches_the_published_rules(page: Page, server: str) -> None:
@@ -192,3 +221,63 @@ def test_axe_reports_no_violations(page: Page, server: str, url: str) -> None:
     page.add_script_tag(content=AXE)
     result = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations")
     assert [{"id": v["id"], "nodes": [n["target"] for n in v["nodes"][:3]]} for v in result] == []
+
+
+@pytest.fixture(scope="module")
+def study_export(settings: Settings, client: TestClient, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:  # type: ignore[type-arg]
+    """The static export of one small deck holding a card of each kind, and what its page loads; not the
+    rest of the atlas (tests/test_export.py checks the whole copy)."""
+    listed = client.get("/api/study/decks").json()
+    small = min((d for d in listed if d["kind"] == "condition" and d["card_count"] == 3 * d["muscle_count"]),
+                key=lambda d: d["card_count"])
+    deck = client.get(small["api"]).json()
+    out = tmp_path_factory.mktemp("study-export")
+    keep = (f"/study/{deck['slug']}", "/study/fragments/", "/study/maps/", "/maps/muscles/", "/static/", "/vendor/")
+    export(out, settings, seeds=["/study", small["url"]],
+           follow=lambda url: url.startswith(keep) and not url.split("?")[0].endswith((".png", ".pdf")))
+    return out, deck
+
+
+def test_study_the_static_export_from_file(page: Page, study_export: tuple[Path, dict]) -> None:  # type: ignore[type-arg]
+    out, deck = study_export
+    failed: list[str] = []
+    page.on("requestfailed", lambda r: failed.append(r.url))
+    page.on("request", lambda r: failed.append(r.url) if not r.url.startswith(("file:", "data:", "blob:")) else None)
+    page.goto((out / "study" / f"{deck['slug']}.html").as_uri())
+    pm, mp, tp = deck["cards"][0], deck["cards"][deck["muscle_count"]], deck["cards"][2 * deck["muscle_count"]]
+    assert (pm["kind"], mp["kind"], tp["kind"]) == ("pattern-muscle", "muscle-pattern", "where-tp")
+    assert _current(page) == pm["id"]
+    card = page.locator(f"#card-{pm['id']}")
+    expect(card.locator(".qmap img")).to_have_js_property("complete", True)
+    assert card.locator(".qmap img").evaluate("img => img.naturalWidth") > 0  # the pattern, from disk
+    # right: the answer among the four
+    card.locator(f'button.choice[data-choice="{pm["muscle"]}"]').click()
+    expect(card.locator(".feedback")).to_contain_text("Right")
+    # this session: the other two kinds of the same muscle next (a deck of one muscle has nothing else)
+    page.evaluate("(ids) => { window.atlasDeck.queue = ids; }", [mp["id"], tp["id"]])
+    page.keyboard.press("g")
+    # wrong: nothing marked on the board (loaded from its own file), checked
+    assert _current(page) == mp["id"]
+    card = page.locator(f"#card-{mp['id']}")
+    expect(card.locator(f'figure.board[data-board="{mp["views"][0]}"] a.z').first).to_be_attached()
+    card.locator("button.check").click()
+    expect(card.locator(".feedback")).to_contain_text("Score 0%")
+    page.keyboard.press("a")
+    assert _current(page) == tp["id"]
+    _click_trigger_point(page, tp)
+    expect(page.locator(f"#card-{tp['id']} .feedback")).to_contain_text("score 100%")
+    page.keyboard.press("g")
+    kept = _progress(page)["cards"]
+    assert kept[pm["id"]]["n"] == 1 and kept[mp["id"]]["n"] == 0 and kept[tp["id"]]["n"] == 1
+
+    page.reload()
+    # the card answered wrongly is due again today and comes first; those answered right wait a day
+    assert _current(page) == mp["id"]
+    assert not {pm["id"], tp["id"]} & set(page.evaluate("() => window.atlasDeck.queue"))
+    assert failed == []
+    # the export says where the downloads it leaves out are
+    expect(page.locator("main")).to_contain_text("This offline copy leaves out the Anki deck")
+    # the summary's links lead to the exported pages
+    page.goto((out / "study.html").as_uri())
+    expect(page.locator("[data-study-summary]")).to_contain_text("1 card due today")
+    assert page.locator("[data-mastery] a").first.evaluate("a => a.href") == (out / "study" / "head-and-neck.html").as_uri()

@@ -22,6 +22,7 @@ from app.figure.base import projection
 from app.figure.compile import CompiledView, FigureError, compile_view
 from app.figure.mesh import ORIGIN as FIGURE_ORIGIN
 from app.figure.mesh import MeshError
+from app.loader.codes import icd10_title
 from app.loader.read import Content, Problem, _load_yaml, _validate, read_content
 from app.schemas.content import REGION_ORDER, Laterality, Muscle, Source, TriggerPoint, View
 from app.schemas.figure import FigureView
@@ -56,7 +57,8 @@ def input_hash(data_dir: Path, figure_dir: Path) -> str:
     code = Path(__file__).resolve().parent.parent
     files = [*sorted(data_dir.rglob("*.yaml")), *sorted(figure_dir.rglob("*.yaml")), *sorted(figure_dir.rglob("*.svg"))]
     # the code that turns files into rows is an input too
-    files += [code / "loader" / "build.py", code / "schemas" / "content.py"]
+    files += [code / "loader" / "build.py", code / "loader" / "read.py", code / "loader" / "codes.py",
+              code / "schemas" / "content.py"]
     files += sorted((code / "figure").glob("*.py"))  # the mesh, its pose and projection
     for path in files:
         h.update(str(path.name).encode())
@@ -218,6 +220,9 @@ def _search_rows(atlas: Atlas) -> list[tuple[str, str, str, str]]:
     for cond in c.conditions.values():
         rows.append(("condition", cond.slug, cond.name, " ".join([*cond.aliases, *cond.icd10, *cond.icd11,
                                                                    cond.summary])))
+    for g in c.groups.values():
+        members = [c.muscles[m].name for m in g.members if m in c.muscles]
+        rows.append(("group", g.slug, g.name, " ".join([g.latin or "", *g.aliases, *members, g.summary])))
     for z in c.zones.values():
         rows.append(("zone", z.slug, z.name, " ".join([*z.aliases, z.description or "", z.region.value])))
     return rows
@@ -261,8 +266,14 @@ def _insert(s: Session, atlas: Atlas, digest: str) -> None:
                                         source=link.source.model_dump(mode="json")))
     for cond in c.conditions.values():
         s.add(db.ConditionRow(slug=cond.slug, name=cond.name, aliases=list(cond.aliases), icd10=list(cond.icd10),
-                              icd11=list(cond.icd11), summary=cond.summary, relevance=cond.trigger_point_relevance,
+                              icd11=list(cond.icd11), icd10_titles={c: icd10_title(c) or "" for c in cond.icd10},
+                              summary=cond.summary, relevance=cond.trigger_point_relevance,
                               sources=_dump(cond.sources)))  # type: ignore[arg-type]
+    for i, g in enumerate(c.groups.values()):
+        s.add(db.GroupRow(slug=g.slug, name=g.name, kind=g.kind.value, latin=g.latin, aliases=list(g.aliases),
+                          summary=g.summary, notes=g.notes, sources=_dump(g.sources), ordinal=i))  # type: ignore[arg-type]
+        for j, member in enumerate(g.members):
+            s.add(db.GroupMemberRow(grp=g.slug, muscle=member, ordinal=j))
     for view, cv in sorted(atlas.views.items(), key=lambda kv: VIEW_ORDER.index(kv[0])):
         s.add(db.ViewRow(view=view, ordinal=VIEW_ORDER.index(view), title=cv.title, width=cv.width, height=cv.height,
                          right_on_viewer=cv.right_on_viewer, sides=list(cv.sides), silhouette=cv.silhouette.d,
@@ -278,7 +289,7 @@ def _insert(s: Session, atlas: Atlas, digest: str) -> None:
             midline = side == "midline" or not zone_index[slug].sided
             s.add(db.ZoneShapeRow(zone=slug if midline else f"{side}-{slug}", view=view, d=zs.d))
     counts = {"muscles": len(c.muscles), "trigger_points": tp_id, "zones": ordinal, "conditions": len(c.conditions),
-              "sources": len(c.sources), "views": len(atlas.views)}
+              "groups": len(c.groups), "sources": len(c.sources), "views": len(atlas.views)}
     for key, value in {"input_hash": digest, "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
                        "counts": json.dumps(counts),
                        "undrawn": json.dumps([w.file for w in atlas.warnings]),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,11 +11,14 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from app.loader.codes import icd10_title
 from app.schemas.content import (
     About,
     Condition,
     ConditionsFile,
+    GroupsFile,
     Muscle,
+    MuscleGroup,
     Primer,
     Source,
     SourceRef,
@@ -43,6 +47,7 @@ class Content:
     conditions: dict[str, Condition] = field(default_factory=dict)
     muscles: dict[str, Muscle] = field(default_factory=dict)
     muscle_files: dict[str, str] = field(default_factory=dict)
+    groups: dict[str, MuscleGroup] = field(default_factory=dict)
     primer: Primer | None = None
     about: About | None = None
     problems: list[Problem] = field(default_factory=list)
@@ -129,7 +134,52 @@ def read_content(root: Path) -> Content:
         c.muscle_files[muscle.slug] = r
 
     _cross_check(c, rel(root / "conditions.yaml"))
+    _read_groups(c, root / "groups.yaml", rel(root / "groups.yaml"))
     return c
+
+
+def did_you_mean(word: str, known: Iterable[str]) -> str:
+    """A hint for a misspelt slug: "; did you mean 'x'?" or nothing."""
+    close = difflib.get_close_matches(word, list(known), n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def _read_groups(c: Content, path: Path, file: str) -> None:
+    """Group names (iliopsoas, rotator cuff...): members must be muscles, names must not shadow one."""
+    p = c.problems
+    if not path.exists():
+        p.append(Problem(file, "(file)", "missing"))
+        return
+    raw = _load_yaml(path, file, p)
+    if not isinstance(raw, dict) or not isinstance(raw.get("groups"), list):
+        _validate(GroupsFile, raw, file, p)
+        return
+    # entry by entry, so one broken entry does not hide the cross-reference problems of the others
+    _validate(GroupsFile, {**raw, "groups": []}, file, p)
+    entries = [(i, _validate(MuscleGroup, item, file, p, ("groups", i))) for i, item in enumerate(raw["groups"])]
+    muscle_names = {k.lower(): slug for slug, m in c.muscles.items() for k in [m.name, *m.aliases]}
+    group_names: dict[str, str] = {}
+    for i, g in entries:
+        if g is None:
+            continue
+        if g.slug in c.groups:
+            p.append(Problem(file, f"groups[{i}].slug", f"duplicate slug '{g.slug}'"))
+            continue
+        for j, member in enumerate(g.members):
+            if member not in c.muscles:
+                p.append(Problem(file, f"groups[{i}].members[{j}]",
+                                 f"unknown muscle '{member}'{did_you_mean(member, c.muscles)}"))
+        for key in [g.name, *g.aliases]:
+            k = key.lower()
+            # a group name that is also a muscle's name would make search and links ambiguous
+            if k in muscle_names:
+                p.append(Problem(file, f"groups[{i}].aliases",
+                                 f"'{key}' is also a name or alias of the muscle '{muscle_names[k]}'"))
+            elif k in group_names and group_names[k] != g.slug:
+                p.append(Problem(file, f"groups[{i}].aliases", f"'{key}' is also a name of the group '{group_names[k]}'"))
+            group_names.setdefault(k, g.slug)
+        _check_refs(((f"groups[{i}].sources[{j}].source", s) for j, s in enumerate(g.sources)), c, file)
+        c.groups[g.slug] = g
 
 
 def _check_refs(refs: Iterable[tuple[str, SourceRef]], c: Content, file: str) -> None:
@@ -142,6 +192,10 @@ def _cross_check(c: Content, conditions_file: str) -> None:
     p = c.problems
     for i, cond in enumerate(c.conditions.values()):
         _check_refs(((f"conditions[{i}].sources[{j}].source", s) for j, s in enumerate(cond.sources)), c, conditions_file)
+        for j, code in enumerate(cond.icd10):
+            if icd10_title(code) is None:
+                p.append(Problem(conditions_file, f"conditions[{i}].icd10[{j}]",
+                                 f"'{code}' is not a category or subcategory of WHO ICD-10 (2019)"))
 
     alias_owner: dict[str, str] = {}
     for slug, m in c.muscles.items():

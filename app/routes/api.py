@@ -62,6 +62,22 @@ def get_condition(slug: str, atlas: AtlasDep) -> api.ConditionDetail:
     return api.ConditionDetail(**c, url=urls.condition(slug))
 
 
+@router.get("/groups", response_model=list[api.GroupItem], summary="Group names (iliopsoas, rotator cuff...)")
+def list_groups(atlas: AtlasDep) -> list[api.GroupItem]:
+    ctx = contexts.group_list(atlas)
+    return [api.GroupItem(**g) for k in ctx["kinds"] for g in k["groups"]]
+
+
+@router.get("/groups/{slug}", response_model=api.GroupDetail, responses=NOT_FOUND,
+            summary="One group: its members and their combined referral pattern")
+def get_group(slug: str, atlas: AtlasDep) -> api.GroupDetail:
+    try:
+        ctx = contexts.group(atlas, slug)
+    except contexts.NotFound as exc:
+        raise HTTPException(404, str(exc)) from exc
+    return api.GroupDetail(**ctx["group"], pattern=ctx["pattern"], url=urls.group(slug))
+
+
 @router.get("/search", response_model=api.SearchResults, responses=BAD, summary="Search muscles, conditions, zones")
 def search(atlas: AtlasDep, q: Annotated[str, Query(max_length=200, description="Search text")]) -> api.SearchResults:
     ctx = contexts.search(atlas, q)

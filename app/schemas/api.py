@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 
 class Citation(BaseModel):
@@ -129,9 +129,65 @@ class ConditionDetail(BaseModel):
     aliases: list[str]
     icd10: list[str]
     icd11: list[str]
+    icd10_titles: dict[str, str] = Field(default={}, description="ICD-10 code → its WHO ICD-10 (2019) title")
     summary: str
     trigger_point_relevance: str | None = None
     muscles: list[ConditionMuscle]
+    sources: list[Citation]
+    url: str
+
+
+class GroupMemberName(BaseModel):
+    slug: str
+    name: str
+    url: str
+
+
+class GroupItem(BaseModel):
+    slug: str
+    name: str
+    kind: str = Field(description="group: several muscles known by one name; divisions: one muscle in parts")
+    latin: str | None = None
+    aliases: list[str]
+    members: list[GroupMemberName]
+    url: str
+
+
+class GroupMember(BaseModel):
+    slug: str
+    name: str
+    latin: str
+    region: str
+    depth: str
+    trigger_point_count: int
+    url: str
+
+
+class GroupPatternMuscle(BaseModel):
+    slug: str
+    name: str
+    kind: str = Field(description="essential or spillover")
+    url: str
+
+
+class GroupPatternZone(BaseModel):
+    zone: str
+    name: str
+    url: str
+    muscles: int = Field(description="how many of the group's muscles refer here (right-side patterns)")
+    referred_by: list[GroupPatternMuscle]
+
+
+class GroupDetail(BaseModel):
+    slug: str
+    name: str
+    kind: str
+    latin: str | None = None
+    aliases: list[str]
+    summary: str
+    notes: str | None = None
+    members: list[GroupMember]
+    pattern: list[GroupPatternZone]
     sources: list[Citation]
     url: str
 

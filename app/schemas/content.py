@@ -265,6 +265,39 @@ class ConditionsFile(Strict):
     conditions: list[Condition]
 
 
+# --- groups --------------------------------------------------------------------------------
+
+
+class GroupKind(StrEnum):
+    group = "group"  # several muscles known by one name (iliopsoas, hamstrings, rotator cuff)
+    divisions = "divisions"  # one muscle the atlas describes part by part (trapezius, deltoid)
+
+
+class MuscleGroup(Strict):
+    """A name a practitioner searches for that stands for several muscle entries."""
+
+    slug: Slug
+    name: Line
+    kind: GroupKind = GroupKind.group
+    latin: Line | None = None
+    aliases: list[Line] = []
+    members: list[Slug] = Field(min_length=2)
+    summary: Text
+    notes: Text | None = None
+    sources: list[SourceRef] = Field(min_length=1)
+
+    @field_validator("members")
+    @classmethod
+    def _members_unique(cls, value: list[str]) -> list[str]:
+        if len(set(value)) != len(value):
+            raise ValueError("members repeat")
+        return value
+
+
+class GroupsFile(Strict):
+    groups: list[MuscleGroup]
+
+
 def slug_of_filename(name: str) -> str:
     return re.sub(r"\.ya?ml$", "", name)
 

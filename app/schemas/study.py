@@ -74,7 +74,8 @@ class WhereTriggerPoint(BaseModel):
     tolerance: list[float] = Field(description="[full credit, no credit] distances in view units")
     question_image: str
     image_transform: list[float] = Field(
-        description="[sx, sy, tx, ty]: view coordinates to the question image's own, x' = sx·x + tx, y' = sy·y + ty")
+        description="[sx, sy, tx, ty]: view coordinates to the question image's own, x' = sx·x + tx, y' = sy·y + ty "
+                    "(empty in a deck page's own data: the card's fragment carries it with the picture)")
     answer_image: str
     answer_url: str
     source: str

@@ -107,13 +107,11 @@ def _summary(slug: str, title: str, kind: DeckKind, desc: str, ms: list[dict[str
                          url=urls.study_deck(slug, custom or ()), api=urls.api_study_deck(slug, custom or ()))
 
 
-def deck(conn: sqlite3.Connection, slug: str, muscles_param: str | None = None) -> s.Deck:
-    return deck_with_pictures(conn, slug, muscles_param)[0]
-
-
-def deck_with_pictures(conn: sqlite3.Connection, slug: str, muscles_param: str | None = None
-                       ) -> tuple[s.Deck, dict[str, str]]:
-    """The deck, and the where-is-the-trigger-point pictures its page shows inline (by muscle)."""
+def deck(conn: sqlite3.Connection, slug: str, muscles_param: str | None = None,
+         pictures: maps.WherePictures | None = None, transforms: bool = True) -> s.Deck:
+    """A deck and its cards. ``pictures``: the atlas's drawn where-pictures, whose transforms the cards carry;
+    without ``transforms`` none is drawn and the where-cards' are left empty (the deck page's cards get
+    theirs with their pictures)."""
     ms = queries.muscles(conn)
     by_slug = {m["slug"]: m for m in ms}
     custom: list[str] | None = None
@@ -136,7 +134,7 @@ def deck_with_pictures(conn: sqlite3.Connection, slug: str, muscles_param: str |
     if muscles_param is not None and slug != CUSTOM:
         raise DeckError(f"muscles: only the custom deck takes a list of muscles (/study/{CUSTOM}?muscles=...)")
     summary = _summary(slug, title, kind, desc, [by_slug[m] for m in chosen], custom)
-    builder = _Builder(conn, ms)
+    builder = _Builder(conn, ms, pictures, transforms)
     details = [d for d in (queries.muscle(conn, m) for m in chosen) if d and d["trigger_points"]]
     cards: list[s.Card] = []
     cards += [pm for d in details if (pm := builder.pattern_card(d)) is not None]
@@ -144,21 +142,35 @@ def deck_with_pictures(conn: sqlite3.Connection, slug: str, muscles_param: str |
     cards += [tp for d in details if (tp := builder.where_card(d)) is not None]
     answers = [s.NameEntry(slug=m["slug"], name=m["name"], names=[m["name"], m["latin"], *m["aliases"]]) for m in ms]
     return s.Deck(**summary.model_dump(exclude={"card_count"}), card_count=len(cards), muscles=chosen, cards=cards,
-                  answers=answers, scoring=SCORING), builder.where_svgs
+                  answers=answers, scoring=SCORING)
+
+
+def card(conn: sqlite3.Connection, card_id: str, pictures: maps.WherePictures | None = None) -> s.Card | None:
+    """One card by its id (the same in every deck); None when there is no such card."""
+    kind, _, slug = card_id.partition("-")
+    d = queries.muscle(conn, slug) if kind in ("pm", "mp", "tp") else None
+    if d is None or not d["trigger_points"]:
+        return None
+    builder = _Builder(conn, queries.muscles(conn), pictures)
+    return {"pm": builder.pattern_card, "mp": builder.muscle_card, "tp": builder.where_card}[kind](d)
+
+
 
 
 class _Builder:
     """What the cards of one deck share: the atlas's muscles, patterns and views, read once."""
 
-    def __init__(self, conn: sqlite3.Connection, ms: list[dict[str, Any]]) -> None:
+    def __init__(self, conn: sqlite3.Connection, ms: list[dict[str, Any]],
+                 pictures: maps.WherePictures | None = None, transforms: bool = True) -> None:
         self.conn = conn
+        self.pictures = pictures or maps.WherePictures()
+        self.transforms = transforms
         self.muscles = ms
         self.zones = queries.zones(conn)
         self.zone_views = {z["slug"]: z["views"] for z in self.zones}
         self.geos = {g.view: g for g in queries.views(conn)}
         self._patterns: dict[str, set[str]] = {}
         self._drawn: dict[str, list[MuscleDrawing]] | None = None
-        self.where_svgs: dict[str, str] = {}  # muscle slug → its where-is-the-trigger-point picture
 
     def card_ids(self, slug: str) -> list[str]:
         d = queries.muscle(self.conn, slug)
@@ -252,23 +264,22 @@ class _Builder:
         w = maps.where_view(self.conn, d, self.geos, self.drawn())
         if w is None:
             return None
-        svg, transform = maps.where_question(w, d["name"], map_id=f"where-{d['slug']}")
-        self.where_svgs[d["slug"]] = svg
+        transform = self.pictures.transform(d["slug"], w, d["name"]) if self.transforms else ()
         geo = w.view
         return s.WhereTriggerPoint(
             id=f"tp-{d['slug']}", muscle=d["slug"], muscle_name=d["name"], region=STUDY_REGION_OF[d["region"]],
             view=geo.view, view_title=geo.title,
             trigger_points=[s.TriggerPointTarget(label=lb, location=loc, x=x, y=y) for lb, loc, x, y in w.points],
             tolerance=list(scoring.tolerance(geo.width, geo.height)), question_image=urls.study_where_svg(d["slug"]),
-            image_transform=list(transform), answer_image=f"{urls.muscle_svg(d['slug'])}?view={geo.view}",
+            image_transform=list(transform), answer_image=urls.muscle_svg(d["slug"]),
             answer_url=urls.muscle(d["slug"]), source=self.source(d))
 
 
-def where_svg(conn: sqlite3.Connection, slug: str, map_id: str = "where-q") -> str | None:
+def where_svg(conn: sqlite3.Connection, slug: str, pictures: maps.WherePictures | None = None) -> str | None:
     """The where-is-the-trigger-point picture of one muscle (the same the card's transform belongs to)."""
     d = queries.muscle(conn, slug)
     if d is None:
         return None
     geos = {g.view: g for g in queries.views(conn)}
     w = maps.where_view(conn, d, geos, {v: queries.view_muscles(conn, v) for v in geos})
-    return maps.where_question(w, d["name"], map_id)[0] if w else None
+    return (pictures or maps.WherePictures()).svg(slug, w, d["name"]) if w else None

@@ -7,6 +7,8 @@ import re
 import sqlite3
 from dataclasses import dataclass, replace
 
+from cachetools import LRUCache
+
 from app import queries
 from app.maps import figures, paths
 from app.maps.paths import Box
@@ -14,8 +16,10 @@ from app.maps.render import MuscleDrawing, Options, Panel, ViewGeometry, ZoneDra
 from app.urls import urls
 
 QUESTION = Options(width=None, labels=False, legend=False)
+WORKSHEET_WIDTH = 800  # the worksheet's pictures are laid out as for 800 px (text large enough on paper)
 _SKIN = re.compile(r'<path\b[^>]*\bclass="skin"[^>]*>')
 _D = re.compile(r'\bd="([^"]+)"')
+Transform = tuple[float, float, float, float]  # [sx, sy, tx, ty]: view coordinates to a picture's
 
 
 def pattern_question(conn: sqlite3.Connection, slug: str, map_id: str = "pattern-q") -> str | None:
@@ -73,7 +77,7 @@ def _crop(w: WhereView) -> Box:
     return (x0, y0, x1, y1)
 
 
-def where_question(w: WhereView, name: str, map_id: str = "where-q") -> tuple[str, tuple[float, float, float, float]]:
+def where_question(w: WhereView, name: str, map_id: str = "where-q") -> tuple[str, Transform]:
     """The muscle alone on its view, without its trigger points; and the [sx, sy, tx, ty] that carries
     the view's coordinates into the picture's (what a click is scored in)."""
     panel = Panel(geometry=w.view, muscles=[replace(m, href=None) for m in w.drawings], crop=_crop(w))
@@ -83,7 +87,30 @@ def where_question(w: WhereView, name: str, map_id: str = "where-q") -> tuple[st
     return svg, transform_of(svg, w.view)
 
 
-def transform_of(svg: str, geo: ViewGeometry) -> tuple[float, float, float, float]:
+class WherePictures:
+    """Each muscle's where-is-the-trigger-point picture and its transform, drawn once per atlas: a deck needs
+    the transforms of all its cards, and drawing them is what costs (about 0.1 s a muscle). The transforms
+    are all kept (a few numbers a muscle); the pictures, about 60 kB each, up to ``keep``: with the default, one
+    of each muscle of today's atlas, as the static export asks for each twice (the card, the image)."""
+
+    def __init__(self, keep: int = 200) -> None:
+        self._transforms: dict[str, Transform] = {}
+        self._svgs: LRUCache[str, str] = LRUCache(maxsize=keep)
+
+    def transform(self, slug: str, w: WhereView, name: str) -> Transform:
+        if slug not in self._transforms:
+            self.svg(slug, w, name)
+        return self._transforms[slug]
+
+    def svg(self, slug: str, w: WhereView, name: str) -> str:
+        svg = self._svgs.get(slug)
+        if svg is None:
+            svg, self._transforms[slug] = where_question(w, name, map_id=f"where-{slug}")
+            self._svgs[slug] = svg
+        return svg
+
+
+def transform_of(svg: str, geo: ViewGeometry) -> Transform:
     """Recover the renderer's view-to-picture mapping from the silhouette it drew: the renderer moves every
     path by one uniform scale and shift, so the bounds of the drawn silhouette against the view's give it.
     (The renderer does not expose the mapping itself; when it does, read it from there instead.)"""
@@ -109,3 +136,19 @@ def board(conn: sqlite3.Connection, view: str, map_id: str) -> str | None:
                   "Each area of the body is a target: select it to mark it as part of the pattern, again to unmark it. "
                   f"The body's right side is on the viewer's {geo.right_on_viewer}.",
                   replace(QUESTION, plate=None), map_id=map_id)
+
+
+def worksheet_pair(conn: sqlite3.Connection, slug: str) -> tuple[str, str] | None:
+    """A muscle's frames blank (the body and the muscle in grey, no zone, no trigger point: what a student
+    draws the pattern on) and the same frames with the pattern (the answer key), composed once."""
+    name = queries.name_of(conn, "muscle", slug)
+    panels = figures.muscle_panels(conn, slug) if name else []
+    if not name or not panels:
+        return None
+    opts = Options(width=WORKSHEET_WIDTH, legend=False)
+    blank = [replace(p, zones=[], marks=[]) for p in panels]
+    outline = render(blank, name, f"{name} on the body, right side, with no pattern drawn: draw its referral pattern.",
+                     replace(opts, labels=False, scheme="greyscale"), map_id=f"sheet-{slug}")
+    key = render(panels, name, f"Referral pattern of {name} on the right side: trigger points marked X, essential "
+                 "zones solid, spillover zones stippled.", opts, map_id=f"key-{slug}")
+    return outline, key
