@@ -68,3 +68,15 @@ def test_a_tendon_is_the_part_of_its_muscle_drawn_white(tmp_path: Path) -> None:
     f.write_text(BODY.replace("TENDON", '<path id="m1.tendon" d="M60 10H80V30H60Z"/>'))
     with pytest.raises(FigureError, match=r"svg/v.svg#m1.tendon: lies outside its muscle"):
         compile_view(fig, svgfile.read(f, "svg/v.svg"))
+
+
+def test_a_shape_touching_the_outline_keeps_its_area() -> None:
+    """Cut by the outline it only touches, a zone can come back as a collection (its area and a
+    sliver of shared edge); its path is still the area, never empty (the chin on the side view was)."""
+    from shapely.geometry import GeometryCollection, LineString, Polygon
+
+    from app.figure.compile import polygon_path
+
+    area = Polygon([(0, 0), (10, 0), (10, 10), (0, 10)])
+    d = polygon_path(GeometryCollection([area, LineString([(10, 0), (12, 0)])]))
+    assert d.startswith("M") and d.count("L") == 3

@@ -10,6 +10,7 @@ import math
 import re
 from dataclasses import dataclass, field
 
+import shapely
 from shapely import make_valid
 from shapely.geometry import LineString, MultiPolygon, Polygon
 from shapely.geometry.base import BaseGeometry
@@ -103,7 +104,10 @@ def _pt(p: Point) -> str:
 
 def polygon_path(geom: BaseGeometry) -> str:
     """SVG path data for a (multi)polygon, one decimal place."""
-    polys = list(geom.geoms) if isinstance(geom, MultiPolygon) else [geom] if isinstance(geom, Polygon) else []
+    # an intersection with the outline can come back as a collection (the area plus a sliver of edge
+    # where the two touch): its polygons are the shape
+    polys = [p for p in shapely.get_parts(geom) if isinstance(p, Polygon)] + [
+        q for p in shapely.get_parts(geom) if isinstance(p, MultiPolygon) for q in p.geoms]
     out = []
     for poly in polys:
         for ring in [poly.exterior, *poly.interiors]:
@@ -238,9 +242,10 @@ def compile_view(fig: FigureView, drawing: SvgFigure, mesh_outline: BaseGeometry
             # a zone is pain felt on the skin: it is not cut where the near hand hangs in front of
             # the hip (a referral chart shows the whole pattern, not a hand-shaped hole in it)
             poly = raw.intersection(body)
-            if poly.is_empty or poly.area < 1:
+            d = polygon_path(poly)
+            if poly.is_empty or poly.area < 1 or not d:
                 raise FigureError(f"{where}: lies outside the body outline")
-            cv.zones[(item.id, side)] = CompiledShape(d=polygon_path(poly), polygon=poly)
+            cv.zones[(item.id, side)] = CompiledShape(d=d, polygon=poly)
     return cv
 
 
