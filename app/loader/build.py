@@ -28,7 +28,7 @@ from app.schemas.content import REGION_ORDER, Laterality, Muscle, Source, Trigge
 from app.schemas.figure import FigureView
 
 # Bump when the database layout or the compiled geometry changes, so old builds are not reused.
-BUILD_FORMAT = "13"
+BUILD_FORMAT = "14"
 VIEW_ORDER = [v.value for v in View]
 
 
