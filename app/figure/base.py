@@ -80,21 +80,19 @@ def _compute(cfg: MeshBase, width: float, height: float, arms: bool = True) -> P
         # the buttock, a comb of stubs no chart draws
         keep &= ~m.hands[far][m.tris].any(axis=1)
     closeup = cfg.above is not None or cfg.below is not None or cfg.part is not None
+    pr = project(m, cfg.camera, Placement(cfg.scale, cfg.origin[0], cfg.origin[1]), keep=None if keep.all() else keep,
+                 roll=cfg.roll)
     if not arms:
-        pr = project(m, cfg.camera, Placement(cfg.scale, cfg.origin[0], cfg.origin[1]), keep=keep, roll=cfg.roll)
-        # where the arms were cut off the skin line is torn: an opening and the close-up rounding
-        # give a clean shoulder, as a chart's torso without arms has
+        # where the arms were cut off the skin line is torn: about each shoulder the skin is replaced by
+        # its convex hull, a clean rounded stump as a chart's torso without arms has
         raw = pr.outline.buffer(1.0).buffer(-1.0)
-        # about the shoulders a wide opening rounds the stump; elsewhere the skin line is left alone
-        # (the convex hull of the skin about each shoulder: a clean rounded stump, no torn edge)
         discs = [Point(*pr.joints[j]).buffer(55.0) for j in ("r-shoulder", "l-shoulder") if j in pr.joints]
         stumps = [raw.intersection(d).convex_hull.intersection(d) for d in discs]
         whole = raw.difference(shapely.union_all(discs)).union(shapely.union_all(stumps))
         outline = smooth_outline(whole.buffer(0.5).buffer(-0.5))
-        lines = [ln for ln in pr.lines if len(ln) > 1 and outline.buffer(-1.0).contains(LineString(ln))]
+        inside = outline.buffer(-1.0)
+        lines = [ln for ln in pr.lines if len(ln) > 1 and inside.contains(LineString(ln))]
         return Projection(outline=outline, lines=lines, joints=pr.joints, front=None)
-    pr = project(m, cfg.camera, Placement(cfg.scale, cfg.origin[0], cfg.origin[1]), keep=None if keep.all() else keep,
-                 roll=cfg.roll)
     if closeup:
         # a close-up is cut straight across where the view ends
         frame = box(4, 4, width - 4, height - 4)

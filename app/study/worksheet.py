@@ -8,6 +8,7 @@ Pure: the muscles and their two pictures as PNG bytes in, PDF bytes out. It shar
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -107,6 +108,18 @@ def _title(pdf: _Handout, n: int, e: Entry, y: float) -> float:
     return pdf.get_y()
 
 
+def _half_pages(pdf: _Handout, entries: list[Entry]) -> Iterator[tuple[Entry, float, float]]:
+    """Each entry in its half of a page under its numbered title: (entry, y below the title, height left)."""
+    top, half = 0.0, 0.0
+    for i, e in enumerate(entries):
+        if i % 2 == 0:
+            pdf.add_page()
+            top, half = _halves(pdf)
+        y0 = top + (i % 2) * (half + GAP)
+        y = _title(pdf, i + 1, e, y0)
+        yield e, y, y0 + half - y
+
+
 def _build(title: str, entries: list[Entry], url: str, created: datetime | None) -> _Sheet:
     what = (f"Worksheet: {title}. Draw each muscle's referral pattern on the outline (right side): essential zones "
             "solid, spillover zones stippled, trigger points as X. The answer key follows the last muscle.")
@@ -119,25 +132,15 @@ def _build(title: str, entries: list[Entry], url: str, created: datetime | None)
     pdf.set_creation_date(created or datetime(2000, 1, 1, tzinfo=UTC))
     sheet = _Sheet(pdf)
 
-    for i, e in enumerate(entries):
-        if i % 2 == 0:
-            pdf.add_page()
-            top, half = _halves(pdf)
-        y0 = top + (i % 2) * (half + GAP)
-        y = _title(pdf, i + 1, e, y0)
-        _picture(pdf, sheet.boxes, "outline", e.outline, y, y0 + half - y)
+    for e, y, room in _half_pages(pdf, entries):
+        _picture(pdf, sheet.boxes, "outline", e.outline, y, room)
 
     pdf.heading_line = f"Answer key: {title}. Trigger point = X; essential zone solid; spillover stippled. Right side shown."
-    for i, e in enumerate(entries):
-        if i % 2 == 0:
-            pdf.add_page()
-            top, half = _halves(pdf)
-        y0 = top + (i % 2) * (half + GAP)
-        y = _title(pdf, i + 1, e, y0)
+    for e, y, room in _half_pages(pdf, entries):
         words = [("Essential zones: ", "; ".join(e.essential) or "none", 8.5),
                  ("Spillover zones: ", "; ".join(e.spillover) or "none", 8.5), ("Source: ", e.source, 7.5)]
         text_h = sum(_lines(pdf, label + text, size) + 1.5 for label, text, size in words)
-        y = _picture(pdf, sheet.boxes, "key", e.key, y, y0 + half - y - text_h - 4) + 4
+        y = _picture(pdf, sheet.boxes, "key", e.key, y, room - text_h - 4) + 4
         pdf.set_xy(MARGIN, y)
         for label, text, size in words:
             pdf.set_font(FAMILY, "B", size)
