@@ -426,3 +426,20 @@ def test_trunk_and_leg_patterns_are_drawn_without_the_arms(client: TestClient, c
     cands = figures._candidates(conn, {}, "tensor-fasciae-latae", "right", ["lateral"])
     cut = next(m for m in queries.view_muscles(conn, "lateral") if m.slug == "tensor-fasciae-latae")
     assert cut.whole and cands[0].muscles[0].d == cut.whole
+
+
+def test_side_view_deep_plate_is_a_dissection_of_the_flank(client: TestClient) -> None:
+    """On the side view's deep plate the arm would lie over the intercostals and obliques and its
+    own deep muscles would float on the chest: the plate is drawn without the arm, and those
+    muscles stay reachable on the back view's deep plate."""
+    def plate(url: str) -> tuple[set[str], set[str]]:
+        root = ET.fromstring(client.get(url).content)
+        arms = {g.get("data-arms", "true") for g in root.iter(f"{NS}g") if g.get("class") == "map-panel"}
+        return arms, {a.get("data-muscle", "") for a in root.iter(f"{NS}a") if a.get("data-muscle")}
+
+    arms, side = plate("/maps/lateral.svg?plate=deep")
+    assert arms == {"false"}
+    assert {"intercostals", "internal-oblique", "gluteus-minimus"} <= side, side
+    assert not {"supinator", "extensor-indicis"} & side
+    arms, back = plate("/maps/posterior.svg?plate=deep")
+    assert arms == {"true"} and {"supinator", "extensor-indicis"} <= back

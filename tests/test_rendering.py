@@ -22,6 +22,7 @@ CASES = {
     "map-lateral-left": "/maps/lateral-left.png?width=480",
     "map-anterior-deep": "/maps/anterior.png?width=480&plate=deep",
     "map-posterior-deep": "/maps/posterior.png?width=480&plate=deep",
+    "map-lateral-deep": "/maps/lateral.png?width=480&plate=deep",
     "map-head-lateral": "/maps/head-lateral.png?width=480",
     "map-hand-palmar": "/maps/hand-palmar.png?width=480",
     "map-foot-plantar": "/maps/foot-plantar.png?width=480",

@@ -101,6 +101,8 @@ def view_map(conn: sqlite3.Connection, view: str, opts: Options, *, current: str
     else:
         muscles = [replace(m, href=urls.muscle(m.slug)) for m in queries.view_muscles(conn, view)]
         plate = opts.plate or ("all" if opts.deep else "superficial")
+        if plate == "deep" and geo.armless and view.startswith("lateral"):
+            geo, muscles = _armless_plate(geo, muscles)
         panel = Panel(geometry=geo, muscles=muscles, chart=opts.labels, compass=compass)
         layer = {"superficial": "Superficial muscles", "deep": "Deep muscles", "all": "Muscles"}[plate]
         title = f"{layer} — {geo.title}"
@@ -205,6 +207,24 @@ def _without_arms(c: _Candidate, zobj: dict[str, queries.Row]) -> _Candidate:
                  for m in c.muscles]
     c.parts = _parts({z: d for z, d in c.all_zones.items() if z in zobj and zobj[z]["region"] != "hand"}, zobj)
     return c
+
+
+def _armless_plate(geo: ViewGeometry, muscles: list[MuscleDrawing]) -> tuple[ViewGeometry, list[MuscleDrawing]]:
+    """The side view's deep plate on the body without its arm, as a dissection of the flank is drawn:
+    the hanging arm would lie over the intercostals, the obliques and the hip rotators, and its own
+    deep muscles (supinator, extensor indicis) would float on the chest. Those are on the back view's
+    deep plate and the hand close-up, so nothing becomes unreachable; only shapes that lie on the
+    trunk, head and legs are kept, drawn whole where the near hand had cut them."""
+    body = paths.geometry(geo.armless).buffer(1.0)
+    kept = []
+    for m in muscles:
+        d = m.whole or m.d
+        g = paths.geometry(d)
+        if m.region in ARM_REGIONS - {"shoulder"} or (g.area > 0 and g.intersection(body).area < 0.9 * g.area):
+            continue
+        kept.append(replace(m, d=d, fibres=m.whole_fibres or m.fibres, bounds=paths.bounds(d)) if m.whole else m)
+    return replace(geo, silhouette=geo.armless, details=geo.armless_details,
+                   bounds=paths.bounds(geo.armless)), kept
 
 
 def _parts(shapes: dict[str, str], zobj: dict[str, queries.Row]) -> list[Box]:
