@@ -281,3 +281,33 @@ def test_study_the_static_export_from_file(page: Page, study_export: tuple[Path,
     page.goto((out / "study.html").as_uri())
     expect(page.locator("[data-study-summary]")).to_contain_text("1 card due today")
     assert page.locator("[data-mastery] a").first.evaluate("a => a.href") == (out / "study" / "head-and-neck.html").as_uri()
+
+
+def test_a_card_on_a_phone_is_tapped_not_hovered(browser: Browser, server: str) -> None:
+    """On a phone the card fits the screen (no sideways scrolling), every control is a touch target of
+    at least 44 × 44 CSS px (WCAG 2.5.5), and a card is answered and graded by taps alone."""
+    ctx = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
+                              device_scale_factor=2, bypass_csp=True)
+    page = ctx.new_page()
+    try:
+        page.goto(server + DECK)
+        page.wait_for_function("() => window.atlasDeck !== undefined")
+        card = page.locator("#card-pm-infraspinatus")
+        expect(card).to_be_visible()
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
+        small = page.evaluate("""() => [...document.querySelectorAll(
+                'li.card:not([hidden]) button, li.card:not([hidden]) input, li.card:not([hidden]) summary')]
+            .filter(e => e.offsetParent !== null)
+            .map(e => [e.textContent.trim() || e.name || e.type, e.getBoundingClientRect()])
+            .filter(([, r]) => r.width < 44 || r.height < 44).map(([t, r]) => `${t}: ${r.width}x${r.height}`)""")
+        assert small == [], small
+        card.locator('button.choice[data-choice="infraspinatus"]').tap()
+        expect(card.locator(".feedback")).to_contain_text("Right: Infraspinatus")
+        grade = card.locator("button.grade.suggested")
+        box = grade.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390
+        grade.tap()
+        expect(page.locator("#card-pm-upper-trapezius")).to_be_visible()
+        page.screenshot(path=str(ROOT / "var" / "study-phone.png"))
+    finally:
+        ctx.close()
