@@ -6,6 +6,7 @@ import json
 import re
 import sqlite3
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -208,29 +209,52 @@ def zone_muscles(conn: sqlite3.Connection, zone: str) -> list[Row]:
 # --- geometry --------------------------------------------------------------------------------
 
 
+# The figure's geometry is fixed for the life of a database and parsing it is most of a map's cost
+# before drawing: it is read once per build (keyed on the build's hash and time, so a test's or a
+# rebuilt database is never served another's shapes). The drawings are frozen; callers get copies
+# of the containers.
+_GEOMETRY: dict[tuple[str, str, str], Any] = {}
+
+
+def _build_id(conn: sqlite3.Connection) -> str:
+    row = conn.execute("SELECT group_concat(value, '|') FROM meta WHERE key IN ('input_hash', 'built_at')").fetchone()
+    return str(row[0])
+
+
+def _memo(conn: sqlite3.Connection, kind: str, view: str, load: Callable[[], Any]) -> Any:
+    key = (_build_id(conn), kind, view)
+    if key not in _GEOMETRY:
+        if len(_GEOMETRY) > 256:  # another build's shapes (a rebuilt database, a test's fixture atlas)
+            _GEOMETRY.clear()
+        _GEOMETRY[key] = load()
+    return _GEOMETRY[key]
+
+
 def views(conn: sqlite3.Connection) -> list[ViewGeometry]:
-    return [
+    return list(_memo(conn, "views", "", lambda: [
         ViewGeometry(view=r["view"], title=r["title"], width=r["width"], height=r["height"],
                      right_on_viewer=r["right_on_viewer"], sides=tuple(_j(r["sides"])), silhouette=r["silhouette"],
                      details=tuple(_j(r["details"])), bounds=paths.bounds(r["silhouette"]),
                      armless=r["armless"], armless_details=tuple(_j(r["armless_details"])),
                      map_details=tuple(_j(r["map_details"])))
         for r in conn.execute("SELECT * FROM view ORDER BY ordinal")
-    ]
+    ]))
 
 
 def view_muscles(conn: sqlite3.Connection, view: str) -> list[MuscleDrawing]:
     # the plate is the layer the figure draws it in: a muscle under another on this view is on the deep plate
     sql = ("SELECT s.muscle, s.side, s.d, s.fibres, s.tendon, s.whole, s.whole_fibres, m.name, m.region, s.plate "
            "FROM muscle_shape s JOIN muscle m ON m.slug = s.muscle WHERE s.view = ? ORDER BY s.ordinal")
-    return [MuscleDrawing(slug=r["muscle"], name=r["name"], side=r["side"], depth=r["plate"], d=r["d"],
-                          fibres=r["fibres"], tendon=r["tendon"], bounds=paths.bounds(r["d"]), region=r["region"],
-                          whole=r["whole"], whole_fibres=r["whole_fibres"])
-            for r in conn.execute(sql, (view,))]
+    return list(_memo(conn, "muscles", view, lambda: [
+        MuscleDrawing(slug=r["muscle"], name=r["name"], side=r["side"], depth=r["plate"], d=r["d"],
+                      fibres=r["fibres"], tendon=r["tendon"], bounds=paths.bounds(r["d"]), region=r["region"],
+                      whole=r["whole"], whole_fibres=r["whole_fibres"])
+        for r in conn.execute(sql, (view,))]))
 
 
 def view_zones(conn: sqlite3.Connection, view: str) -> dict[str, str]:
-    return {r["zone"]: r["d"] for r in conn.execute("SELECT zone, d FROM zone_shape WHERE view = ?", (view,))}
+    return dict(_memo(conn, "zones", view, lambda: {
+        r["zone"]: r["d"] for r in conn.execute("SELECT zone, d FROM zone_shape WHERE view = ?", (view,))}))
 
 
 def short_label(label: str, number: int) -> str:
