@@ -14,11 +14,13 @@ import io
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from fpdf import FPDF
 from PIL import Image
 
 from app.maps import fonts
+from app.urls import is_loopback
 
 PAGE = (595.28, 841.89)  # A4 in points
 MARGIN = 48.0
@@ -76,8 +78,11 @@ class _Handout(FPDF):
         self.set_font(FAMILY, "", FOOTER_SIZE)
         self.set_text_color(*GREY)
         self.multi_cell(0, line, NOTICE, new_x="LMARGIN", new_y="NEXT", align="L")
-        self.write(line, "Trigger-Point Atlas, ")
-        self.write(line, self.url, link=self.url)
+        if is_loopback(self.url):  # a local install's own address means nothing on paper: the page's path
+            self.write(line, f"Trigger-Point Atlas, {urlsplit(self.url).path}")
+        else:
+            self.write(line, "Trigger-Point Atlas, ")
+            self.write(line, self.url, link=self.url)
         self.write(line, f" - {LICENCE} ")
         self.write(line, f"({LICENCE_URL})", link=LICENCE_URL)
         self.write(line, f" - page {self.page_no()} of {self.str_alias_nb_pages}")

@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
+
+
+def is_loopback(url: str) -> bool:
+    """A local install's own address (no ATLAS_BASE_URL set): it means nothing on a slide or on paper."""
+    host = (urlsplit(url).hostname or "").lower()
+    return host in ("localhost", "::1") or host.startswith("127.")
 
 
 class Urls:

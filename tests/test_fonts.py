@@ -130,7 +130,10 @@ def test_handout_embeds_the_bundled_font_and_its_text_reads(client: TestClient, 
     for page in reader.pages:
         foot = " ".join(page.extract_text().split())
         assert "Educational reference for trained professionals" in foot
-        assert f"http://127.0.0.1:8000/muscles/{slug}" in foot and "CC BY-SA 4.0" in foot
+        # the test server has no ATLAS_BASE_URL: a loopback address means nothing on paper, so the
+        # footer names the page's path
+        assert f"Trigger-Point Atlas, /muscles/{slug}" in foot and "127.0.0.1" not in foot
+        assert "CC BY-SA 4.0" in foot
 
 
 @cache
@@ -186,3 +189,17 @@ def test_every_handout_stays_on_its_pages(client: TestClient, settings: Settings
                     assert 10 <= y <= ph - MARGIN + 1, f"{slug} p{n}: {text!r} off the page (y={y:.0f})"
     finally:
         atlas.close()
+
+
+def test_handout_footer_links_a_public_address(client: TestClient, settings: Settings) -> None:
+    """With ATLAS_BASE_URL set the footer prints and links the page's public address."""
+    atlas = Atlas(settings.db_path)
+    try:
+        m = queries.muscle(atlas.conn, "soleus")
+        assert m is not None
+        png = client.get("/maps/muscles/soleus.png", params={"width": 240}).content
+        lay = handout_layout(m, png, "https://atlas.example.org/muscles/soleus")
+    finally:
+        atlas.close()
+    foot = " ".join(PdfReader(io.BytesIO(lay.pdf)).pages[0].extract_text().split())
+    assert "Trigger-Point Atlas, https://atlas.example.org/muscles/soleus" in foot

@@ -15,7 +15,6 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from urllib.parse import urlsplit
 from xml.sax.saxutils import escape
 
 import svgwrite
@@ -24,6 +23,7 @@ from svgwrite.container import Group
 
 from app.maps import fonts, paths
 from app.maps.paths import Affine, Box, fmt
+from app.urls import is_loopback
 
 ATTRIBUTION = "Trigger-Point Atlas contributors · CC BY-SA 4.0"
 _fmt = fmt
@@ -318,11 +318,6 @@ def _defs(dwg: svgwrite.Drawing, c: dict[str, str], scheme: str) -> None:
                 p.add(dwg.path(d=f"M{_fmt(off - size)} 0L{_fmt(off)} {_fmt(size)}M{_fmt(off)} 0L{_fmt(off + size)} {_fmt(size)}",
                                stroke=ink, stroke_width=1.1, stroke_opacity=0.45, fill="none"))
         dwg.defs.add(p)
-
-
-def _loopback(url: str) -> bool:
-    host = (urlsplit(url).hostname or "").lower()
-    return host in ("localhost", "::1") or host.startswith("127.")
 
 
 def _heat_fill(scheme: str, level: int) -> str:
@@ -1179,7 +1174,7 @@ def render(
     if legend is not None:
         dwg.add(legend)
     # a loopback address (a local install without ATLAS_BASE_URL) means nothing on a slide
-    shown = opts.source_url if opts.source_url and not _loopback(opts.source_url) else ""
+    shown = opts.source_url if opts.source_url and not is_loopback(opts.source_url) else ""
     line = f"{attribution} · {shown}" if shown else attribution
     attr = dwg.text(line, insert=(total_w - PAD * 0.6, total_h - PAD * 0.6), text_anchor="end", class_="attr")
     _fit(attr, text_width(line, ATTR * t), total_w - PAD * 1.2)
