@@ -739,12 +739,25 @@ def compose(conn: sqlite3.Connection, zones: dict[str, ZoneDrawing], muscle: str
         picks = _second_view(picks[0], cands, w)
     picks = _drop_repeats(picks)
     whole = [p for p in picks if p.crop and not p.cand.closeup]
+    _no_fragments(whole)
     if align and len(whole) > 1:
         y0, y1 = min(p.crop[1] for p in whole if p.crop), max(p.crop[3] for p in whole if p.crop)
         for p in whole:
             assert p.crop is not None
             p.crop = (p.crop[0], y0, p.crop[2], y1)
     return _panels(picks, queries.zone_objects(conn), links)
+
+
+def _no_fragments(whole: list[_Pick]) -> None:
+    """A second whole view that only had to add the zones the first cannot show (the back of the
+    thigh and calf for gluteus minimus, seen from the side) would be a fragment of a knee: it shows
+    the whole pattern as seen from its side instead, as the manual's second figure does."""
+    tallest = max((p.crop[3] - p.crop[1] for p in whole if p.crop), default=0.0)
+    for p in whole:
+        assert p.crop is not None
+        if not p.muscle and p.crop[3] - p.crop[1] < 0.5 * tallest:
+            p.zones = {z for z, d in p.cand.zones.items() if p.cand.legible(d)}
+            p.crop = _crop(p.cand, _content_boxes(p))
 
 
 def _drop_repeats(picks: list[_Pick]) -> list[_Pick]:

@@ -937,8 +937,13 @@ def _legend_items(opts: Options, panels: Sequence[Panel]) -> list[tuple[str, str
             name = _key_name(m)
             if name:
                 keyed.setdefault(m.label, name)
-    for label, name in keyed.items():
-        items.append(("key", f"{label}: {name}"))
+
+    def number(label: str) -> tuple[int, str]:  # TP1 before TP2 whichever panel shows it first
+        digits = re.sub(r"\D", "", label)
+        return (int(digits) if digits else 0, label)
+
+    for label in sorted(keyed, key=number):
+        items.append(("key", f"{label}: {keyed[label]}"))
     return items
 
 
