@@ -12,7 +12,7 @@ import os
 import posixpath
 import re
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from functools import partial
 from multiprocessing import get_context
 from pathlib import Path
@@ -75,9 +75,10 @@ def rewrite(html: str, this_file: str) -> tuple[str, list[str]]:
 
 # images and handouts carry no links and cost most of the time: they are rendered in worker processes
 HEAVY = (".png", ".pdf")
-# and so do the study cards' own pictures, drawn like maps (a pattern takes most of a second to compose)
-HEAVY_PATHS = ("/study/maps/",)
-FEW = 16  # as many heavy files as are drawn in the exporter's own process rather than in workers
+# and so are the maps and the study cards' pictures (a pattern takes a good part of a second to compose):
+# their links are rewritten and followed here when the worker sends them back
+HEAVY_PATHS = ("/study/maps/", "/maps/")
+FEW = 16  # a part of the atlas with no more heavy files than this is drawn in the exporter's own process
 _worker: TestClient | None = None
 
 
@@ -86,75 +87,98 @@ def _start_worker(settings: Settings) -> None:
     _worker = TestClient(create_app(settings))
 
 
-def _fetch(url: str) -> tuple[str, int, bytes]:
+def _fetch(url: str) -> tuple[str, int, bytes, str]:
     assert _worker is not None
-    r = _worker.get(url, headers={"x-atlas-export": "1"})
-    return url, r.status_code, r.content
+    r = _worker.get(url, headers={"accept": "text/html", "x-atlas-export": "1"})
+    return url, r.status_code, r.content, r.headers.get("content-type", "")
 
 
 def export(out: Path, settings: Settings, progress: Callable[[int, int], None] | None = None,
            jobs: int | None = None, seeds: list[str] | None = None, follow: Callable[[str], bool] | None = None) -> int:
     """Write every page, map, image and JSON reachable from the seeds; returns the number of files.
     ``seeds`` and ``follow`` export a part only: what the given seeds reach through the links ``follow`` accepts
-    (the other links are still rewritten, to files that are then not written)."""
+    (the other links are still rewritten, to files that are then not written).
+
+    Pages are fetched here, in crawl order; maps, images and handouts go to worker processes as soon as
+    a page links them, so drawing runs on every core while the crawl goes on."""
     # the exporter renders in its own worker processes, each drawing in-process
     settings = settings.model_copy(update={"cache": False, "base_url": settings.base_url, "render_workers": 0})
     app = create_app(settings)
     out.mkdir(parents=True, exist_ok=True)
     queue = list(dict.fromkeys((SEEDS if seeds is None else seeds) + _static_files(settings)))
     seen = set(queue)
-    heavy: list[str] = []
     written = 0
-    with TestClient(app) as client:
-        while queue:
-            url = queue.pop(0)
-            target = file_for(url)
-            if target is None:
-                continue
-            if target.endswith(HEAVY) or url.startswith(HEAVY_PATHS):
-                heavy.append(url)
-                continue
-            r = client.get(url, headers={"accept": "text/html", "x-atlas-export": "1"})
-            if r.status_code != 200:
-                raise RuntimeError(f"{url}: {r.status_code}")
-            ctype = r.headers.get("content-type", "")
-            body = r.content
-            links: list[str] = []
-            if ctype.startswith(("text/html", "image/svg+xml")) or url.startswith(FRAGMENTS):
-                text, links = rewrite(r.text, target)
-                body = text.encode()
-            elif ctype.startswith("text/css"):
-                body = _CSS_URL.sub(partial(_css_url, target), r.text).encode()
-            _write(out, target, body)
-            written += 1
+    heavy: list[str] = []
+    pending: set[Future[tuple[str, int, bytes, str]]] = set()
+    pool: ProcessPoolExecutor | None = None
+
+    def save(url: str, status: int, body: bytes, ctype: str) -> None:
+        nonlocal written
+        if status != 200:
+            raise RuntimeError(f"{url}: {status}")
+        target = str(file_for(url))
+        if ctype.startswith(("text/html", "image/svg+xml")) or url.startswith(FRAGMENTS):
+            text, links = rewrite(body.decode(), target)
+            body = text.encode()
             for link in links:
                 if link not in seen and (follow is None or follow(link)):
                     seen.add(link)
                     queue.append(link)
-            if progress:
-                progress(written, written + len(queue) + len(heavy))
-        if len(heavy) <= FEW:  # a part of the atlas: starting the workers would cost more than the drawing
-            for url in heavy:
-                r = client.get(url, headers={"x-atlas-export": "1"})
-                if r.status_code != 200:
-                    raise RuntimeError(f"{url}: {r.status_code}")
-                _write(out, str(file_for(url)), r.content)
-                written += 1
-            heavy = []
-    total = written + len(heavy)
-    if not heavy:
-        return written
-    workers = max(1, jobs or os.cpu_count() or 1)
-    with ProcessPoolExecutor(workers, mp_context=get_context("spawn"), initializer=_start_worker,
-                             initargs=(settings,)) as pool:
-        for url, status, body in pool.map(_fetch, heavy, chunksize=8):
-            if status != 200:
-                raise RuntimeError(f"{url}: {status}")
-            _write(out, str(file_for(url)), body)
-            written += 1
-            if progress:
-                progress(written, total)
+        elif ctype.startswith("text/css"):
+            body = _CSS_URL.sub(partial(_css_url, target), body.decode()).encode()
+        _write(out, target, body)
+        written += 1
+        if progress:
+            progress(written, written + len(queue) + len(heavy) + len(pending))
+
+    def draw() -> None:
+        """Send the heavy URLs met so far to the worker processes (started on first use)."""
+        nonlocal pool, heavy, pending
+        pool = pool or ProcessPoolExecutor(max(1, jobs or os.cpu_count() or 1), mp_context=get_context("spawn"),
+                                           initializer=_start_worker, initargs=(settings,))
+        pending |= {pool.submit(_fetch, u) for u in heavy}
+        heavy = []
+
+    def collect(block: bool) -> None:
+        nonlocal pending
+        if not pending:
+            return
+        done, pending = wait(pending, timeout=None if block else 0, return_when=FIRST_COMPLETED)
+        for f in done:
+            save(*f.result())
+
+    try:
+        with TestClient(app) as client:
+            while queue or heavy or pending:
+                if not queue:
+                    if heavy and (pool is not None or len(heavy) > FEW):
+                        draw()
+                    elif heavy:  # a part of the atlas: starting the workers would cost more than the drawing
+                        for url in heavy:
+                            save(*_fetch_with(client, url))
+                        heavy = []
+                    collect(block=True)
+                    continue
+                url = queue.pop(0)
+                target = file_for(url)
+                if target is None:
+                    continue
+                if target.endswith(HEAVY) or url.startswith(HEAVY_PATHS):
+                    heavy.append(url)
+                    if pool is not None or len(heavy) > FEW:  # enough to be worth the workers: start drawing now
+                        draw()
+                    continue
+                save(*_fetch_with(client, url))
+                collect(block=False)
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
     return written
+
+
+def _fetch_with(client: TestClient, url: str) -> tuple[str, int, bytes, str]:
+    r = client.get(url, headers={"accept": "text/html", "x-atlas-export": "1"})
+    return url, r.status_code, r.content, r.headers.get("content-type", "")
 
 
 def _write(out: Path, target: str, body: bytes) -> None:
