@@ -229,11 +229,11 @@ def _style(c: dict[str, str], t: float) -> str:
         # tendon and aponeurosis in the pearly white of anatomy plates, over the fibres
         f".tendon{{fill:{c['tendon']};stroke:{c['mline']};stroke-width:.5;stroke-opacity:.7;pointer-events:none}}"
         f".subject .m .tendon{{fill-opacity:.15}}"
-        # on a referral map the muscle's pale body lies under its zones (.mbody) and its outline and
-        # fibres over them, with a faint tint to catch the pointer
+        # on a referral map the muscle's pale body, fibres and tendon lie under its zones (.mbody)
+        # and its outline over them, with a faint tint to catch the pointer
         f".subject .m path.shape{{fill:{c['mfill']};fill-opacity:.06;stroke-width:1.6}}"
         f".mbody{{fill:{c['mfill']};fill-opacity:.75;stroke:none;pointer-events:none}}"
-        f".subject .m .fib{{stroke-width:.7;opacity:.8}}"
+        f".subject .m .fib,.under .fib{{stroke-width:.7;opacity:.8}}"
         f".subject .m.deep path.shape{{stroke-dasharray:5 3}}"
         f".over{{fill:none;stroke:{c['edge']};stroke-width:.9;opacity:.9;pointer-events:none}}"
         f".overbg{{fill:none;stroke:#ffffff;stroke-width:2.6;opacity:.6;pointer-events:none}}"
@@ -621,7 +621,7 @@ def _zones(ctx: _Ctx, g: Group, slot: _Slot, f: Affine, clip_id: str) -> None:
         fill = {"spill": "url(#stipple)"}.get(cls, _heat_fill(opts.scheme, level) if kind == "heat" else None)
         # a referral area is painted as one rounded outline, as a chart draws it; its tiles stay
         # on top, unpainted, as the links and data-zone targets (the heat map keeps its tiles)
-        blob = min(10.0, max(3.0, 0.02 * slot.fig_w)) if kind in ("essential", "spillover", "selected") else 0.0
+        blob = min(16.0, max(4.0, 0.03 * slot.fig_w)) if kind in ("essential", "spillover", "selected") else 0.0
         area_d = smooth_cache(tuple(d for _, d in items), radius, blob) if kind != "plain" else ""
         if area_d:
             area = dwg.path(d=area_d, class_=f"area {cls.split()[0]}", fill_rule="evenodd")
@@ -661,7 +661,7 @@ def smooth_one(d: str, radius: float) -> str:
     return paths.smooth(d, radius)
 
 
-def _muscles(ctx: _Ctx, g: Group, slot: _Slot, f: Affine, plate: str | None) -> None:
+def _muscles(ctx: _Ctx, g: Group, slot: _Slot, f: Affine, plate: str | None, outline_only: bool = False) -> None:
     dwg, opts = ctx.dwg, ctx.opts
     rect = (slot.x + slot.margin_l, slot.y, slot.x + slot.margin_l + slot.fig_w, slot.y + slot.fig_h)
     ms = _paint_order([m for m in slot.panel.muscles if paths.overlap(f.box(m.box), rect) > 0], plate, opts.deep)
@@ -681,9 +681,9 @@ def _muscles(ctx: _Ctx, g: Group, slot: _Slot, f: Affine, plate: str | None) -> 
                 holder.attribs["aria-hidden"] = "true"
         shape.set_desc(title=side_name)
         holder.add(shape)
-        if opts.fibres and m.fibres and not ghost:
+        if opts.fibres and m.fibres and not ghost and not outline_only:
             holder.add(dwg.path(d=paths.transform(m.fibres, f), class_="fib"))
-        if m.tendon and not ghost:
+        if m.tendon and not ghost and not outline_only:
             holder.add(dwg.path(d=paths.transform(m.tendon, f), class_="tendon"))
         g.add(holder)
 
@@ -893,6 +893,12 @@ def _panel(ctx: _Ctx, slot: _Slot, pid: str, head_h: float, plate: str | None) -
         under.attribs["aria-hidden"] = "true"
         for m in p.muscles:
             under.add(dwg.path(d=paths.transform(m.d, f), class_="mbody"))
+            # fibres and tendon under the zones too: laid over a solid zone they hatched it into
+            # a colour the legend does not have (reviewers read it as a third kind of zone)
+            if ctx.opts.fibres and m.fibres:
+                under.add(dwg.path(d=paths.transform(m.fibres, f), class_="fib"))
+            if m.tendon:
+                under.add(dwg.path(d=paths.transform(m.tendon, f), class_="tendon"))
         fig.add(under)
     _zones(ctx, fig, inner, f, f"{pid}-skin")
     if p.zones and geo.details:  # the face, the clavicles... drawn again over the zones that cover them
@@ -903,7 +909,7 @@ def _panel(ctx: _Ctx, slot: _Slot, pid: str, head_h: float, plate: str | None) -
             for d in moved:
                 over.add(dwg.path(d=d, class_=cls))
         fig.add(over)
-    _muscles(ctx, fig, inner, f, plate)
+    _muscles(ctx, fig, inner, f, plate, outline_only=plate is None and bool(p.zones and p.muscles))
     g.add(fig)
     if p.chart and ctx.opts.labels:
         _chart(ctx, g, slot, f, plate, head_h)
