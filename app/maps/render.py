@@ -1028,7 +1028,10 @@ def _slots(panels: Sequence[Panel], opts: Options, t: float) -> list[_Slot]:
             side = _chart_side(p.geometry)
             names = [m.name for m in p.muscles if m.side == side]
             col = max((text_width(n, CHART * t) for n in names), default=0.0) + 24
-            if len(p.geometry.sides) == 2 and not _crowded(p, side, opts.plate):  # the right side's margin only
+            # both plates of a view take the same margins, so the body keeps its size when a slide
+            # flips from the superficial plate to the deep one
+            plates = ("superficial", "deep") if opts.plate in ("superficial", "deep") else (opts.plate,)
+            if len(p.geometry.sides) == 2 and not any(_crowded(p, side, x) for x in plates):  # the right margin only
                 if p.geometry.right_on_viewer == "left":
                     slot.margin_l = col
                 else:
