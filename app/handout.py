@@ -79,7 +79,8 @@ class _Handout(FPDF):
         self.set_text_color(*GREY)
         self.multi_cell(0, line, NOTICE, new_x="LMARGIN", new_y="NEXT", align="L")
         if is_loopback(self.url):  # a local install's own address means nothing on paper: the page's path
-            self.write(line, f"Trigger-Point Atlas, {urlsplit(self.url).path}")
+            parts = urlsplit(self.url)
+            self.write(line, f"Trigger-Point Atlas, {parts.path}{'?' + parts.query if parts.query else ''}")
         else:
             self.write(line, "Trigger-Point Atlas, ")
             self.write(line, self.url, link=self.url)
