@@ -823,7 +823,10 @@ def _chart(ctx: _Ctx, g: Group, slot: _Slot, f: Affine, plate: str | None, head_
         if not items:
             continue
         items.sort(key=lambda a: a[2])
-        ys = spread([a[2] + size * 0.35 for a in items], top, bottom, step)
+        # a small picture of a crowded plate has less height than its names need at full size:
+        # the column is set tighter and its names smaller, rather than run up over the title
+        k = min(1.0, (bottom - top) / (step * max(1, len(items) - 1)))
+        ys = spread([a[2] + size * 0.35 for a in items], top, bottom, step * k)
         if side == "l":
             tx, text_anchor, ex = fx0 - 10, "end", fx0 - 6
         else:
@@ -835,7 +838,9 @@ def _chart(ctx: _Ctx, g: Group, slot: _Slot, f: Affine, plate: str | None, head_
             cg.add(dwg.path(d=d, class_="leaderbg"))
             cg.add(dwg.path(d=d, class_="leader"))
             cg.add(dwg.circle(center=(ax, ay), r=1.8, class_="anchor"))
-            cg.add(dwg.text(m.name, insert=(tx, ly), text_anchor=text_anchor, class_="mname"))
+            label = dwg.text(m.name, insert=(0, 0), text_anchor=text_anchor, class_="mname")
+            label.attribs["transform"] = f"translate({_fmt(tx)} {_fmt(ly)})" + (f" scale({k:.3f})" if k < 1 else "")
+            cg.add(label)
     g.add(cg)
 
 
