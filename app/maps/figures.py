@@ -42,9 +42,11 @@ REGION_GROUPS = {
     "arm": "upper limb", "elbow": "upper limb", "forearm": "upper limb", "wrist": "upper limb", "hand": "upper limb",
     "chest": "trunk", "abdomen": "trunk", "upper-back": "trunk", "low-back": "trunk",
     "pelvis": "hip and thigh", "hip": "hip and thigh", "buttock": "hip and thigh", "thigh": "hip and thigh",
-    "knee": "leg and foot", "leg": "leg and foot", "ankle": "leg and foot", "foot": "leg and foot",
+    # a panel that stops at mid-calf says "knee and leg", not "leg and foot" (TFL's lateral knee)
+    "knee": "knee and leg", "leg": "knee and leg", "ankle": "ankle and foot", "foot": "ankle and foot",
 }
-GROUP_ORDER = ["head and face", "neck and shoulder", "upper limb", "trunk", "hip and thigh", "leg and foot"]
+GROUP_ORDER = ["head and face", "neck and shoulder", "upper limb", "trunk", "hip and thigh", "knee and leg",
+               "ankle and foot"]
 AXIAL = frozenset({"head", "neck", "chest", "abdomen", "upper-back", "low-back", "pelvis", "buttock"})
 WEIGHT = {"essential": 3.0, "spillover": 1.0, "selected": 3.0}
 MAX_PANELS = 4  # beyond this only zones no other panel shows add a panel
@@ -529,7 +531,7 @@ def _content_boxes(p: _Pick) -> list[Box]:
 
 
 def _region_phrase(c: _Candidate, crop: Box, zobj: dict[str, queries.Row]) -> str:
-    """The regions a panel is there to show, named as a lecturer would ("hip and thigh, leg and foot")."""
+    """The regions a panel is there to show, named as a lecturer would ("hip and thigh, knee and leg")."""
     share: dict[str, float] = {}
     for z, zd in c.zones.items():
         inside = paths.overlap(zd.box, crop)
