@@ -8,8 +8,11 @@ would answer after its client has gone.
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import multiprocessing
+import signal
+import sys
 import threading
 from concurrent.futures import Executor, ProcessPoolExecutor
 
@@ -22,6 +25,18 @@ RETRY_AFTER = 2  # seconds: about one large render
 
 class Busy(Exception):
     """Every render slot is taken."""
+
+
+def _die_with_parent() -> None:
+    """A worker ends when the server does, however the server ends: a server killed or stopped before
+    its shutdown reached the pool left its workers running for ever (Linux: PR_SET_PDEATHSIG; the
+    workers are forked once, at start-up, by the thread that runs the server). SIGKILL, because a forked
+    worker inherits the server's SIGTERM handler, which only asks the (copied) server to stop."""
+    if sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
 
 
 class RasterPool:
@@ -42,7 +57,8 @@ class RasterPool:
                 # script without a main guard starts itself again). start() forks the workers before
                 # the server has request threads, so no child inherits a lock held mid-request.
                 method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-                self._executor = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context(method))
+                self._executor = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context(method),
+                                                     initializer=_die_with_parent)
             return self._executor
 
     def start(self) -> None:
@@ -70,5 +86,5 @@ class RasterPool:
     def close(self) -> None:
         with self._lock:
             if self._executor is not None:
-                self._executor.shutdown(wait=False, cancel_futures=True)
+                self._executor.shutdown(wait=True, cancel_futures=True)
                 self._executor = None
