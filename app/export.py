@@ -89,8 +89,7 @@ def _start_worker(settings: Settings) -> None:
 
 def _fetch(url: str) -> tuple[str, int, bytes, str]:
     assert _worker is not None
-    r = _worker.get(url, headers={"accept": "text/html", "x-atlas-export": "1"})
-    return url, r.status_code, r.content, r.headers.get("content-type", "")
+    return _fetch_with(_worker, url)
 
 
 def export(out: Path, settings: Settings, progress: Callable[[int, int], None] | None = None,

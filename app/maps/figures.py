@@ -16,6 +16,7 @@ from enum import StrEnum
 
 import shapely
 from fastapi import Path
+from shapely.geometry.base import BaseGeometry
 
 from app import queries
 from app.maps import paths
@@ -199,14 +200,10 @@ def _without_arms(c: _Candidate, zobj: dict[str, queries.Row]) -> _Candidate:
             or any(m.region in ARM_REGIONS for m in c.muscles):
         return c
     body = paths.geometry(geo.armless).buffer(1.0)
-    shapes = [z.d for z in c.zones.values()] + [m.whole or m.d for m in c.muscles]
-    for d in shapes:
-        g = paths.geometry(d)
-        if g.area > 0 and g.intersection(body).area < 0.9 * g.area:
-            return c  # part of it lies on an arm after all (a chest muscle reaching the humerus)
-    c.geo = replace(geo, silhouette=geo.armless, details=geo.armless_details, bounds=paths.bounds(geo.armless))
-    c.muscles = [replace(m, d=m.whole, fibres=m.whole_fibres, bounds=paths.bounds(m.whole)) if m.whole else m
-                 for m in c.muscles]
+    if any(_off_body(d, body) for d in [z.d for z in c.zones.values()] + [m.whole or m.d for m in c.muscles]):
+        return c  # part of it lies on an arm after all (a chest muscle reaching the humerus)
+    c.geo = _armless_geo(geo)
+    c.muscles = [_whole(m) for m in c.muscles]
     c.parts = _parts({z: d for z, d in c.all_zones.items() if z in zobj and zobj[z]["region"] != "hand"}, zobj)
     return c
 
@@ -218,15 +215,24 @@ def _armless_plate(geo: ViewGeometry, muscles: list[MuscleDrawing]) -> tuple[Vie
     deep plate and the hand close-up, so nothing becomes unreachable; only shapes that lie on the
     trunk, head and legs are kept, drawn whole where the near hand had cut them."""
     body = paths.geometry(geo.armless).buffer(1.0)
-    kept = []
-    for m in muscles:
-        d = m.whole or m.d
-        g = paths.geometry(d)
-        if m.region in ARM_REGIONS - {"shoulder"} or (g.area > 0 and g.intersection(body).area < 0.9 * g.area):
-            continue
-        kept.append(replace(m, d=d, fibres=m.whole_fibres or m.fibres, bounds=paths.bounds(d)) if m.whole else m)
-    return replace(geo, silhouette=geo.armless, details=geo.armless_details,
-                   bounds=paths.bounds(geo.armless)), kept
+    kept = [_whole(m) for m in muscles
+            if m.region not in ARM_REGIONS - {"shoulder"} and not _off_body(m.whole or m.d, body)]
+    return _armless_geo(geo), kept
+
+
+def _off_body(d: str, body: BaseGeometry) -> bool:
+    """Whether a tenth or more of a shape lies off the armless body (on an arm)."""
+    g = paths.geometry(d)
+    return bool(g.area > 0 and g.intersection(body).area < 0.9 * g.area)
+
+
+def _whole(m: MuscleDrawing) -> MuscleDrawing:
+    """The muscle as drawn without the arms: uncut where the near hand had cut it."""
+    return replace(m, d=m.whole, fibres=m.whole_fibres, bounds=paths.bounds(m.whole)) if m.whole else m
+
+
+def _armless_geo(geo: ViewGeometry) -> ViewGeometry:
+    return replace(geo, silhouette=geo.armless, details=geo.armless_details, bounds=paths.bounds(geo.armless))
 
 
 def _parts(shapes: dict[str, str], zobj: dict[str, queries.Row]) -> list[Box]:

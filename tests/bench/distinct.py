@@ -27,6 +27,7 @@ import httpx
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
+from run import wait  # noqa: E402 - the other benchmark's start-up wait, beside this file
 
 BARE = '''
 BODY = b'{"ok": true}'
@@ -70,16 +71,6 @@ request = function()
   return wrk.format("GET", path)
 end
 '''
-
-
-def wait(url: str) -> None:
-    for _ in range(600):
-        try:
-            httpx.get(url, timeout=1)
-            return
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    raise RuntimeError(f"{url} did not come up")
 
 
 def wrk(base: str, kind: str, seconds: int, conns: int, lua: dict[str, str], tmp: Path) -> dict[str, object]:
@@ -146,8 +137,8 @@ def main() -> None:
     bare = subprocess.Popen([*uv, "--port", "8712", "--app-dir", str(tmp), "bare:app"], cwd=tmp)
     a, b = "http://127.0.0.1:8711", "http://127.0.0.1:8712"
     try:
-        wait(a + "/api/zones")
-        wait(b + "/")
+        wait(a + "/api/zones", 60)
+        wait(b + "/", 60)
         zones = [z["slug"] for z in httpx.get(a + "/api/zones", timeout=60).json()]
         muscles = httpx.get(a + "/api/muscles", timeout=60).json()
         slugs = [m["slug"] for m in muscles]

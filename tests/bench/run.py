@@ -46,8 +46,8 @@ async def app(scope, receive, send):
 '''
 
 
-def wait(url: str) -> None:
-    for _ in range(300):
+def wait(url: str, seconds: float = 30) -> None:
+    for _ in range(int(seconds * 10)):
         try:
             httpx.get(url, timeout=1)
             return
