@@ -147,6 +147,8 @@ class ViewRow(SQLModel, table=True):
     # a whole view's body without the arms, and its lines: maps of the trunk and legs use them
     armless: str = ""
     armless_details: list = Field(sa_column=_json())  # type: ignore[type-arg]
+    # the skeleton a plate draws under its muscles: [[bone id, path data], ...]
+    bones: list = Field(sa_column=_json())  # type: ignore[type-arg]
 
 
 class MuscleShapeRow(SQLModel, table=True):

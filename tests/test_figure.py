@@ -80,3 +80,37 @@ def test_a_shape_touching_the_outline_keeps_its_area() -> None:
     area = Polygon([(0, 0), (10, 0), (10, 10), (0, 10)])
     d = polygon_path(GeometryCollection([area, LineString([(10, 0), (12, 0)])]))
     assert d.startswith("M") and d.count("L") == 3
+
+
+def test_bones_lie_under_a_plate_and_problems_name_the_bone(tmp_path: Path) -> None:
+    """The skeleton layer: a closed outline per bone, mirrored on a two-sided view, kept to the body,
+    cut where the near hand hangs in front; a wrong id, an open path or a bone off the body is named."""
+    from shapely.geometry import box
+
+    from app.figure.compile import FigureError, compile_view
+    from app.maps import paths
+    from app.schemas.figure import FigureView
+
+    fig = FigureView.model_validate({"view": "posterior", "title": "t", "width": 100, "height": 100,
+                                     "shows": "both", "right_on_viewer": "right", "midline": 50})
+    f = tmp_path / "v.svg"
+
+    def bones(paths_xml: str) -> str:
+        layer = f'<g inkscape:groupmode="layer" id="bones">{paths_xml}</g>'
+        return BODY.replace("TENDON", "").replace('<g inkscape:groupmode="layer" id="muscles">', layer
+                                                  + '<g inkscape:groupmode="layer" id="muscles">')
+
+    f.write_text(bones('<path id="scapula-bone" d="M60 20H80V40H60Z"/>'
+                       '<path id="sacrum-bone" d="M45 60H55V70H45Z" data-midline="true"/>'))
+    cv = compile_view(fig, svgfile.read(f, "svg/v.svg"))
+    boxes = sorted((ident, tuple(round(v) for v in paths.bounds(d))) for ident, d in cv.bones)
+    assert boxes == [("sacrum-bone", (45, 60, 55, 70)), ("scapula-bone", (20, 20, 40, 40)),
+                     ("scapula-bone", (60, 20, 80, 40))]
+    cut = compile_view(fig, svgfile.read(f, "svg/v.svg"), front=box(70, 0, 100, 100))
+    assert max(paths.bounds(d)[2] for ident, d in cut.bones if ident == "scapula-bone") == pytest.approx(70)
+    for xml, problem in (('<path id="scapula" d="M60 20H80V40H60Z"/>', "a bone's id ends in '-bone'"),
+                         ('<path id="rib-bone" d="M60 20L80 40"/>', "a bone is a closed outline"),
+                         ('<path id="rib-bone" d="M90 90H140V140H90Z"/>', "lies mostly outside the body")):
+        f.write_text(bones(xml))
+        with pytest.raises(FigureError, match=problem):
+            compile_view(fig, svgfile.read(f, "svg/v.svg"))

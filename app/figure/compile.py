@@ -75,6 +75,8 @@ class CompiledView:
     # the body without its arms (a whole view drawn from the mesh), for maps of the trunk and legs
     armless: CompiledShape | None = None
     armless_details: list[str] = field(default_factory=list)
+    # the skeleton under the muscles, as (id, path data): plates only
+    bones: list[tuple[str, str]] = field(default_factory=list)
     # keyed by (slug, side); side is "right", "left" or "midline" (zones only); in drawing order
     muscles: dict[tuple[str, str], CompiledMuscle] = field(default_factory=dict)
     zones: dict[tuple[str, str], CompiledShape] = field(default_factory=dict)
@@ -173,6 +175,7 @@ def compile_view(fig: FigureView, drawing: SvgFigure, mesh_outline: BaseGeometry
         cv.details += copies
         if not UNDER_SKIN.search(item.id):
             cv.map_details += copies
+    cv.bones = _bones(drawing, body, sides, mid, front)
     if armless is not None:
         a_body, a_lines = armless
         cv.armless = CompiledShape(d=polygon_path(a_body.simplify(0.15)), polygon=a_body)
@@ -247,6 +250,33 @@ def compile_view(fig: FigureView, drawing: SvgFigure, mesh_outline: BaseGeometry
                 raise FigureError(f"{where}: lies outside the body outline")
             cv.zones[(item.id, side)] = CompiledShape(d=d, polygon=poly)
     return cv
+
+
+def _bones(drawing: SvgFigure, body: BaseGeometry, sides: tuple[str, ...], mid: float | None,
+           front: BaseGeometry | None) -> list[tuple[str, str]]:
+    """The bones of a view, mirrored like the muscles, each kept to the body outline and cut where
+    the near hand hangs in front of it (a rib does not show through the forearm)."""
+    out: list[tuple[str, str]] = []
+    for item in drawing.layer("bones"):
+        where = f"{drawing.file}#{item.id}"
+        if not item.id.endswith("-bone"):
+            raise FigureError(f"{where}: a bone's id ends in '-bone' (e.g. scapula-bone)")
+        if item.lines:
+            raise FigureError(f"{where}: a bone is a closed outline (end each part of the path with Z)")
+        midline = item.attrs.get("data-midline") == "true"  # the sacrum, the spine: drawn once
+        for side in sides[:1] if midline else sides:
+            m = mid if side == "left" else None
+            poly = make_valid(_area(item, where, m))
+            kept = make_valid(poly.intersection(body))
+            if kept.area < 0.5 * poly.area:
+                raise FigureError(f"{where}: lies mostly outside the body outline")
+            if front is not None and not front.is_empty and kept.intersects(front):
+                kept = make_valid(kept.difference(front))
+            uncut = kept.symmetric_difference(poly).area < 0.05
+            d = (item.d if m is None else _mirror_d(item.d, m)) if uncut else polygon_path(kept)
+            if d:
+                out.append((item.id, d))
+    return out
 
 
 def _fibres(frame: Frame, poly: BaseGeometry, count: int) -> str:

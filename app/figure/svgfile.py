@@ -2,6 +2,9 @@
 
 ``svg/<view>.svg`` holds, in layers (``<g inkscape:groupmode="layer" id=...>``):
 
+- ``bones``: the skeleton a plate shows under its muscles (scapula, ribs, pelvis, femur...), one
+  closed path per bone or bony region, ``id`` = ``<bone>-bone``; drawn under the muscles on the
+  superficial and deep plates (visible where no muscle covers it), never on a referral map;
 - ``details``: light anatomical lines (clavicle, scapular spine, kneecap...), open or closed paths;
 - ``muscles-deep`` and ``muscles``: one closed path per muscle, ``id`` = the muscle's slug, drawn in
   document order (later lies on top). ``data-origin`` and ``data-insertion`` (two points each,
@@ -31,7 +34,7 @@ from svgelements import Path as SvgPath
 Point = tuple[float, float]
 SVG_NS = "http://www.w3.org/2000/svg"
 INK_NS = "http://www.inkscape.org/namespaces/inkscape"
-LAYERS = ("body", "details", "muscles-deep", "muscles", "zones")
+LAYERS = ("body", "bones", "details", "muscles-deep", "muscles", "zones")
 SAMPLES = 8
 
 
@@ -194,7 +197,8 @@ def write(view: str, width: float, height: float, layers: dict[str, list[tuple[s
     ]
     if note:
         out.append(f"<!-- {note} -->")
-    style = {"body": "fill:#f6e9dd;stroke:#6d5a4d", "details": "fill:none;stroke:#6d5a4d;stroke-width:.6",
+    style = {"body": "fill:#f6e9dd;stroke:#6d5a4d", "bones": "fill:#efe6d2;stroke:#9c8b73;stroke-width:.5",
+             "details": "fill:none;stroke:#6d5a4d;stroke-width:.6",
              "muscles-deep": "fill:#e8b4a8;fill-opacity:.3;stroke:#8d4a3c;stroke-dasharray:3 2",
              "muscles": "fill:#e8b4a8;fill-opacity:.6;stroke:#8d4a3c;stroke-width:.7",
              "zones": "fill:#c62828;fill-opacity:.25;stroke:#c62828;stroke-width:.4"}

@@ -279,7 +279,7 @@ def _insert(s: Session, atlas: Atlas, digest: str) -> None:
                          right_on_viewer=cv.right_on_viewer, sides=list(cv.sides), silhouette=cv.silhouette.d,
                          details=list(cv.details), map_details=list(cv.map_details),
                          armless=cv.armless.d if cv.armless else "",
-                         armless_details=list(cv.armless_details)))
+                         armless_details=list(cv.armless_details), bones=[list(b) for b in cv.bones]))
         for i, ((slug, side), ms) in enumerate(cv.muscles.items()):
             s.add(db.MuscleShapeRow(muscle=slug, view=view, side=side, ordinal=i, d=ms.d, fibres=ms.fibres,
                                     plate="deep" if ms.layer == "muscles-deep" else "superficial", tendon=ms.tendon,

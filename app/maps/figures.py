@@ -232,7 +232,10 @@ def _whole(m: MuscleDrawing) -> MuscleDrawing:
 
 
 def _armless_geo(geo: ViewGeometry) -> ViewGeometry:
-    return replace(geo, silhouette=geo.armless, details=geo.armless_details, bounds=paths.bounds(geo.armless))
+    body = paths.geometry(geo.armless).buffer(1.0)
+    bones = tuple(b for b in geo.bones if not _off_body(b[1], body))  # the arm's bones go with the arm
+    return replace(geo, silhouette=geo.armless, details=geo.armless_details, bounds=paths.bounds(geo.armless),
+                   bones=bones)
 
 
 def _parts(shapes: dict[str, str], zobj: dict[str, queries.Row]) -> list[Box]:

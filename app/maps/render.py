@@ -33,14 +33,14 @@ SCHEMES: dict[str, dict[str, str]] = {
     # stroke / skin / outline / highlight / text / selected (opaque highlight)
     "clinical": {"ess": "#cc3d3a", "spill": "#c62828", "tp": "#111111", "mfill": "#e8b4a8", "mline": "#8d4a3c",
                  "skin": "#f6e9dd", "edge": "#6d5a4d", "hi": "#2f6db5", "text": "#222222", "sel": "#8dafd6",
-                 "tendon": "#f4efe4"},
+                 "tendon": "#f4efe4", "bone": "#ece2cc", "boneline": "#a08c6c"},
     # Okabe-Ito vermillion and blue: distinguishable with the common colour-vision deficiencies
     "colour-blind": {"ess": "#d55e00", "spill": "#b34f00", "tp": "#000000", "mfill": "#a6cee3", "mline": "#0072b2",
                      "skin": "#f4f1ea", "edge": "#555555", "hi": "#009e73", "text": "#222222", "sel": "#7fcdb7",
-                     "tendon": "#eef2f4"},
+                     "tendon": "#eef2f4", "bone": "#e6e2d6", "boneline": "#8a8270"},
     "greyscale": {"ess": "#4d4d4d", "spill": "#333333", "tp": "#000000", "mfill": "#d9d9d9", "mline": "#555555",
                   "skin": "#ffffff", "edge": "#444444", "hi": "#000000", "text": "#000000", "sel": "#9a9a9a",
-                  "tendon": "#f2f2f2"},
+                  "tendon": "#f2f2f2", "bone": "#ececec", "boneline": "#8c8c8c"},
 }
 # heat levels, light to dark: lightness alone orders them, so they read apart in greyscale too
 HEAT_PALETTES: dict[str, tuple[str, ...]] = {
@@ -77,6 +77,7 @@ class ViewGeometry:
     armless: str = ""  # the body without its arms (whole views), for maps of the trunk and legs
     map_details: tuple[str, ...] = ()  # the details a referral map draws (no bones or teeth under the skin)
     armless_details: tuple[str, ...] = ()
+    bones: tuple[tuple[str, str], ...] = ()  # (bone id, path data): the skeleton a plate draws
 
     @property
     def body(self) -> Box:
@@ -224,6 +225,7 @@ def _style(c: dict[str, str], t: float) -> str:
     return (
         f".skin{{fill:{c['skin']};stroke:{c['edge']};stroke-width:1.3}}"
         f".detail{{fill:none;stroke:{c['edge']};stroke-width:.8;opacity:.8}}"
+        f".bone{{fill:{c['bone']};stroke:{c['boneline']};stroke-width:.8;pointer-events:none}}"
         f".m path.shape{{fill:{c['mfill']};fill-opacity:.6;stroke:{c['mline']};stroke-width:.9}}"
         f".fib{{fill:none;stroke:{c['mline']};stroke-width:.45;opacity:.55;pointer-events:none}}"
         # tendon and aponeurosis in the pearly white of anatomy plates, over the fibres
@@ -888,6 +890,12 @@ def _panel(ctx: _Ctx, slot: _Slot, pid: str, head_h: float, plate: str | None) -
     skin_clip.add(dwg.path(d=skin_d))
     fig = dwg.g(class_="figure", clip_path=f"url(#{pid}-crop)")
     fig.add(dwg.path(d=skin_d, class_="skin"))
+    if plate is not None and geo.bones:  # a plate's skeleton; a referral map is the skin alone
+        bones = dwg.g(class_="bones")
+        bones.attribs["aria-hidden"] = "true"
+        for ident, d in geo.bones:
+            bones.add(dwg.path(d=paths.transform(d, f), class_="bone " + ident))
+        fig.add(bones)
     for d in geo.details:
         fig.add(dwg.path(d=paths.transform(d, f), class_="detail"))
     inner = _Slot(p, slot.crop, slot.margin_l, slot.margin_r, slot.scale, slot.x, fy)
