@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from collections.abc import Callable
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,16 @@ class Atlas:
         self.base_url = base_url.rstrip("/")
         self._conn = connect_readonly(db_path)
         self.lock = threading.Lock()
+        self._drawn: dict[tuple[str, ...], Any] = {}
+
+    def drawn(self, key: tuple[str, ...], draw: Callable[[], Any]) -> Any:
+        """A picture that does not depend on the request (a lookup page's pain maps, a candidate's
+        thumbnail), drawn once under the lock and reused by every page that shows it."""
+        if key not in self._drawn:
+            with self.lock:
+                if key not in self._drawn:
+                    self._drawn[key] = draw()
+        return self._drawn[key]
 
     @property
     def conn(self) -> sqlite3.Connection:

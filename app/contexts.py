@@ -8,8 +8,9 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import replace
+from functools import partial
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from app import queries
 from app.atlas import Atlas
@@ -20,7 +21,6 @@ from app.urls import urls
 
 Ctx = dict[str, Any]
 INLINE = Options(width=None, labels=False, legend=False)
-SMALL = Options(width=None, labels=False, legend=False, fibres=False)
 HOME_VIEWS = ("anterior", "posterior", "lateral")
 REGION_LABELS = {r: r.replace("-", " ").capitalize() for r in REGION_ORDER}
 
@@ -234,6 +234,16 @@ def parse_zones(values: list[str], known: dict[str, Any]) -> list[str]:
     return zs
 
 
+def referring_selection(referer: str, host: str, known: dict[str, Any]) -> list[str]:
+    """The zones selected on the lookup page a link was followed from (none from anywhere else);
+    zones the atlas does not know are dropped, since the page they came from could not show them."""
+    parts = urlsplit(referer)
+    if parts.netloc != host or parts.path != "/lookup":
+        return []
+    values = [v for k, v in parse_qsl(parts.query) if k == "zones"]
+    return [z for z in dict.fromkeys(z.strip() for v in values for z in v.split(",")) if z in known][:59]
+
+
 def lookup_results(atlas: Atlas, zone_values: list[str], limit: int = 25) -> Ctx:
     """The ranked muscles for a selection of zones, with the reason for each."""
     zobj = atlas.zone_objects
@@ -260,15 +270,12 @@ def lookup(atlas: Atlas, zone_values: list[str], limit: int = 25) -> Ctx:
     data = lookup_results(atlas, zone_values, limit)
     selected = data["zones"]
     zobj = atlas.zone_objects
+    # the pain maps and the candidates' thumbnails do not depend on the selection: drawn once, they
+    # make a page for a new selection cost the ranking alone (the page marks its zones with a style rule)
     with atlas.lock:
         views = [v.view for v in queries.views(atlas.conn)]
-        maps = {view: figures.view_map(atlas.conn, view, INLINE, zone_links=True, selected=frozenset(selected),
-                                       map_id=f"pain-{view}") for view in views}
-        small = {r["rank"]: figures.selection_map(atlas.conn, selected, r["name"], SMALL,
-                                                  pattern=queries.muscle_pattern(atlas.conn, r["slug"], r["side"]),
-                                                  muscle=r["slug"], side=r["side"], map_id=f"cand-{r['rank']}")
-                 for r in data["results"][:8]}
-        zs = queries.zones(atlas.conn)
+    zs = atlas.drawn(("zones",), partial(queries.zones, atlas.conn))
+    maps = {view: atlas.drawn(("picker", view), partial(_picker, atlas, view)) for view in views}
     regions: dict[str, list[dict[str, Any]]] = {}
     for z in zs:
         if z["views"]:
@@ -278,9 +285,23 @@ def lookup(atlas: Atlas, zone_values: list[str], limit: int = 25) -> Ctx:
         "page": "lookup", "title": "Where does it hurt?", "breadcrumbs": crumbs(("Pain lookup", None)),
         "selected": [{"slug": z, "name": zobj[z]["name"], "remove": urls.lookup([x for x in selected if x != z])}
                      for z in selected],
-        **data, "_regions": regions, "_maps": maps, "_small": small, "_clear": urls.lookup(),
+        **data, "_regions": regions, "_maps": maps, "_clear": urls.lookup(),
         "_aspects": {v: _aspect(svg) or 0.5 for v, svg in maps.items()},
+        "_marked": bool(selected), "_marked_css": marked_css(selected),
     }
+
+
+def _picker(atlas: Atlas, view: str) -> str | None:
+    return figures.view_map(atlas.conn, view, INLINE, zone_links=True, map_id=f"pain-{view}")
+
+
+def marked_css(selected: list[str]) -> str:
+    """The style rule that marks a page's selected zones on its (shared) pain maps; zone slugs only
+    reach here checked against the atlas. atlas.js writes the same rule when it swaps the page."""
+    if not selected:
+        return ""
+    links = ",".join(f'#lookup-maps a.z[data-zone-link="{z}"] path' for z in selected)
+    return f"{links}{{fill:#8dafd6;fill-opacity:1;stroke:#2f6db5;stroke-width:1.4;stroke-opacity:1}}"
 
 
 def _reason(c: queries.Candidate, zobj: dict[str, Any]) -> str:

@@ -237,7 +237,7 @@ def views(conn: sqlite3.Connection) -> list[ViewGeometry]:
                      details=tuple(_j(r["details"])), bounds=paths.bounds(r["silhouette"]),
                      armless=r["armless"], armless_details=tuple(_j(r["armless_details"])),
                      map_details=tuple(_j(r["map_details"])),
-                     bones=tuple((b[0], b[1]) for b in _j(r["bones"])))
+                     bones=tuple((b[0], b[1], b[2]) for b in _j(r["bones"])))
         for r in conn.execute("SELECT * FROM view ORDER BY ordinal")
     ]))
 

@@ -47,6 +47,10 @@ class Urls:
         zs = ",".join(zones)
         return f"/lookup?{urlencode({'zones': zs}, safe=',')}" if zs else "/lookup"
 
+    def lookup_toggle(self, zone: str) -> str:
+        """A pain map's zone link: the lookup page it is clicked on, with that zone added or removed."""
+        return f"/lookup/toggle?{urlencode({'zone': zone})}"
+
     def search(self, q: str = "") -> str:
         return f"/search?{urlencode({'q': q})}" if q else "/search"
 

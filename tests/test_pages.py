@@ -196,6 +196,51 @@ def test_lookup_candidates_are_cards_with_their_maps(client: TestClient) -> None
     ranked = html[html.index('<ol class="ranked cards2">'):]
     assert ranked.count('<figure class="candidate">') == 8
     assert '<ol class="best">' in html and 'href="#ranked"' in html
+    # each candidate's map is its own referral map, fetched (and cached) once for every page
+    first = re.search(r'<figure class="candidate"><a href="(/muscles/[a-z0-9-]+)"><img src="([^"]+)"', ranked)
+    assert first and first[2] == f"/maps{first[1]}.svg"
+    assert client.get(first[2]).headers["content-type"].startswith("image/svg+xml")
+
+
+def test_lookup_pain_maps_are_the_same_for_every_selection(client: TestClient) -> None:
+    """A new selection costs the ranking alone: the pain maps are shared, the page marks its zones."""
+    def maps(html: str) -> str:
+        return html[html.index('<section id="lookup-maps"'):html.index("</section>", html.index('id="lookup-maps"'))]
+
+    one = client.get("/lookup?zones=right-heel", headers=HTML).text
+    two = client.get("/lookup?zones=right-calf,left-temple", headers=HTML).text
+    assert maps(one) == maps(two) and 'href="/lookup/toggle?zone=right-heel"' in maps(one)
+    marked = re.search(r'<style id="marked">(.*?)</style>', two, re.S)
+    assert marked and 'a.z[data-zone-link="right-calf"]' in marked[1] and 'data-zone-link="left-temple"' in marked[1]
+    assert "right-heel" not in marked[1]
+
+
+@pytest.mark.parametrize(("referer", "zone", "to"), [
+    ("/lookup?zones=right-calf", "right-heel", "/lookup?zones=right-calf,right-heel"),  # added
+    ("/lookup?zones=right-calf,right-heel", "right-heel", "/lookup?zones=right-calf"),  # removed
+    ("/lookup?zones=right-calf&zones=left-temple", "right-heel", "/lookup?zones=right-calf,left-temple,right-heel"),
+    ("/lookup?zones=right-heel", "right-heel", "/lookup"),  # the last one removed
+    ("/muscles/soleus", "right-heel", "/lookup?zones=right-heel"),  # not from a lookup page: a new selection
+    ("/lookup?zones=no-such-zone,right-calf", "right-heel", "/lookup?zones=right-calf,right-heel"),
+    ("", "right-heel", "/lookup?zones=right-heel"),
+])
+def test_a_pain_map_zone_toggles_the_selection_it_was_clicked_on(client: TestClient, referer: str, zone: str,
+                                                                  to: str) -> None:
+    headers = {"referer": f"http://testserver{referer}"} if referer else {}
+    r = client.get(f"/lookup/toggle?zone={zone}", headers=headers, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == to
+
+
+def test_a_pain_map_zone_from_another_site_starts_afresh(client: TestClient) -> None:
+    r = client.get("/lookup/toggle?zone=right-heel", headers={"referer": "http://evil.example/lookup?zones=right-calf"},
+                   follow_redirects=False)
+    assert r.headers["location"] == "/lookup?zones=right-heel"
+
+
+@pytest.mark.parametrize("query", ["", "?zone=", "?zone=nope", "?zone=right-heel,right-calf"])
+def test_a_bad_toggle_is_a_400(client: TestClient, query: str) -> None:
+    r = client.get(f"/lookup/toggle{query}", headers=HTML, follow_redirects=False)
+    assert r.status_code == 400 and "zone" in r.text
 
 
 def test_coverage_states_where_the_figure_comes_from(client: TestClient) -> None:

@@ -25,7 +25,7 @@ def draw_view(data_dir: Path, figure_dir: Path, view: str, what: str, crop: str 
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{x} {y} {w} {h}" width="{w * scale:.0f}" '
            f'height="{h * scale:.0f}"><rect x="{x}" y="{y}" width="{w}" height="{h}" fill="#fff"/>',
            f'<path d="{cv.silhouette.d}" fill="#f6e9dd" stroke="#6d5a4d" stroke-width="1"/>']
-    out += [f'<path d="{d}" fill="#ece2cc" stroke="#a08c6c" stroke-width=".5"/>' for _, d in cv.bones]
+    out += [f'<path d="{d}" fill="#ece2cc" stroke="#a08c6c" stroke-width=".5"/>' for _, d, _w in cv.bones]
     out += [f'<path d="{d}" fill="none" stroke="#999" stroke-width=".6"/>' for d in cv.details]
     if only:
         cv = replace(cv, muscles={k: v for k, v in cv.muscles.items() if k[0] in only},

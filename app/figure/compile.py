@@ -75,8 +75,9 @@ class CompiledView:
     # the body without its arms (a whole view drawn from the mesh), for maps of the trunk and legs
     armless: CompiledShape | None = None
     armless_details: list[str] = field(default_factory=list)
-    # the skeleton under the muscles, as (id, path data): plates only
-    bones: list[tuple[str, str]] = field(default_factory=list)
+    # the skeleton under the muscles, as (id, path data, uncut path data where the near hand cut
+    # it, else ""): plates only
+    bones: list[tuple[str, str, str]] = field(default_factory=list)
     # keyed by (slug, side); side is "right", "left" or "midline" (zones only); in drawing order
     muscles: dict[tuple[str, str], CompiledMuscle] = field(default_factory=dict)
     zones: dict[tuple[str, str], CompiledShape] = field(default_factory=dict)
@@ -253,10 +254,10 @@ def compile_view(fig: FigureView, drawing: SvgFigure, mesh_outline: BaseGeometry
 
 
 def _bones(drawing: SvgFigure, body: BaseGeometry, sides: tuple[str, ...], mid: float | None,
-           front: BaseGeometry | None) -> list[tuple[str, str]]:
+           front: BaseGeometry | None) -> list[tuple[str, str, str]]:
     """The bones of a view, mirrored like the muscles, each kept to the body outline and cut where
     the near hand hangs in front of it (a rib does not show through the forearm)."""
-    out: list[tuple[str, str]] = []
+    out: list[tuple[str, str, str]] = []
     for item in drawing.layer("bones"):
         where = f"{drawing.file}#{item.id}"
         if not item.id.endswith("-bone"):
@@ -270,12 +271,13 @@ def _bones(drawing: SvgFigure, body: BaseGeometry, sides: tuple[str, ...], mid: 
             kept = make_valid(poly.intersection(body))
             if kept.area < 0.5 * poly.area:
                 raise FigureError(f"{where}: lies mostly outside the body outline")
+            own = item.d if m is None else _mirror_d(item.d, m)
+            whole = own if kept.symmetric_difference(poly).area < 0.05 else polygon_path(kept)
+            cut = whole
             if front is not None and not front.is_empty and kept.intersects(front):
-                kept = make_valid(kept.difference(front))
-            uncut = kept.symmetric_difference(poly).area < 0.05
-            d = (item.d if m is None else _mirror_d(item.d, m)) if uncut else polygon_path(kept)
-            if d:
-                out.append((item.id, d))
+                cut = polygon_path(make_valid(kept.difference(front)))
+            if cut:
+                out.append((item.id, cut, whole if cut != whole else ""))
     return out
 
 

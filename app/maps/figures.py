@@ -9,6 +9,7 @@ where named zones lie.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -77,9 +78,12 @@ def _views(conn: sqlite3.Connection) -> dict[str, ViewGeometry]:
 
 
 def view_map(conn: sqlite3.Connection, view: str, opts: Options, *, current: str | None = None,
-             zone_links: bool = False, selected: frozenset[str] = frozenset(), map_id: str = "map") -> str | None:
+             zone_links: bool = False, map_id: str = "map") -> str | None:
     """A whole view: every drawn muscle a link to its page (or every zone a toggle, for the pain map).
 
+    The pain map is the same for every selection, so it is drawn once: each zone links to
+    ``/lookup/toggle?zone=…`` (the server adds it to, or removes it from, the selection of the lookup
+    page the click came from), and the page marks the selected zones with a style rule of its own.
     With labels it is a teaching chart: each right-side muscle of the plate named in the margin.
     """
     geo = _views(conn).get(view)
@@ -91,12 +95,8 @@ def view_map(conn: sqlite3.Connection, view: str, opts: Options, *, current: str
     if zone_links:
         zobj = queries.zone_objects(conn)
         shapes = queries.view_zones(conn, view)
-        zones = []
-        for z, d in shapes.items():
-            on = z in selected
-            nxt = sorted(selected - {z}) if on else sorted(selected | {z})
-            zones.append(ZoneDrawing(slug=z, name=f"{zobj[z]['name']}{' (selected)' if on else ''}", d=d,
-                                     kind="selected" if on else "plain", href=urls.lookup(nxt)))
+        zones = [ZoneDrawing(slug=z, name=zobj[z]["name"], d=d, kind="plain", href=urls.lookup_toggle(z))
+                 for z, d in shapes.items()]
         panel = Panel(geometry=geo, zones=zones, compass=compass)
         title = f"Where does it hurt? {geo.title}"
         desc = "Select the painful areas on the body; each area is a link that adds or removes it."
@@ -208,6 +208,10 @@ def _without_arms(c: _Candidate, zobj: dict[str, queries.Row]) -> _Candidate:
     return c
 
 
+ARM_BONES = re.compile(r"(humerus|radius|ulna|carpal|metacarpal|phalan|hand|finger|thumb|pisiform|scaphoid|lunate"
+                       r"|trapezi|capitate|hamate)")
+
+
 def _armless_plate(geo: ViewGeometry, muscles: list[MuscleDrawing]) -> tuple[ViewGeometry, list[MuscleDrawing]]:
     """The side view's deep plate on the body without its arm, as a dissection of the flank is drawn:
     the hanging arm would lie over the intercostals, the obliques and the hip rotators, and its own
@@ -233,7 +237,10 @@ def _whole(m: MuscleDrawing) -> MuscleDrawing:
 
 def _armless_geo(geo: ViewGeometry) -> ViewGeometry:
     body = paths.geometry(geo.armless).buffer(1.0)
-    bones = tuple(b for b in geo.bones if not _off_body(b[1], body))  # the arm's bones go with the arm
+    # the arm's bones go with the arm (by name: on a side view the arm lies within the trunk's
+    # outline); the others are drawn whole where the near hand had cut them
+    bones = tuple((ident, whole or d, "") for ident, d, whole in geo.bones
+                  if not ARM_BONES.match(ident) and not _off_body(whole or d, body))
     return replace(geo, silhouette=geo.armless, details=geo.armless_details, bounds=paths.bounds(geo.armless),
                    bones=bones)
 

@@ -51,6 +51,8 @@ HEAT_PALETTES: dict[str, tuple[str, ...]] = {
     "greyscale": ("#c4c4c4", "#9c9c9c", "#747474", "#4a4a4a", "#1a1a1a"),
 }
 HEAT_LEVELS = 5
+THIN_SHEETS = ("platysma",)
+SHEET_PLATES = ("plate-all", "plate-superficial")  # muscles a plate draws translucent, so what lies under them shows
 PLATES = ("superficial", "deep", "all")
 
 # sizes in canvas units, which are pixels when the picture is 1200 pixels wide
@@ -77,7 +79,8 @@ class ViewGeometry:
     armless: str = ""  # the body without its arms (whole views), for maps of the trunk and legs
     map_details: tuple[str, ...] = ()  # the details a referral map draws (no bones or teeth under the skin)
     armless_details: tuple[str, ...] = ()
-    bones: tuple[tuple[str, str], ...] = ()  # (bone id, path data): the skeleton a plate draws
+    # (bone id, path data, uncut path data or ""): the skeleton a plate draws
+    bones: tuple[tuple[str, str, str], ...] = ()
 
     @property
     def body(self) -> Box:
@@ -250,6 +253,9 @@ def _style(c: dict[str, str], t: float) -> str:
         # another is hidden by it, as in an ecorche, instead of showing through as a collage
         f".plate-all .m.superficial path.shape,.plate-superficial .m.superficial path.shape,"
         f".plate-deep .m.deep path.shape{{fill-opacity:1}}"
+        # a skin-thin sheet (platysma) is drawn as atlases draw it, see-through over what lies under
+        f"{','.join(f'.{p} .m.superficial[data-muscle={s}] path.shape' for s in THIN_SHEETS for p in SHEET_PLATES)}"
+        f"{{fill-opacity:.45}}"
         f"a.m:hover path.shape,a.m:focus path.shape,a.m.current path.shape{{fill:{c['hi']};fill-opacity:.6;"
         f"stroke:{c['hi']};stroke-width:1.6}}"
         f"a.m:focus{{outline:none}}a.m:focus path.shape{{stroke-width:2.6}}"
@@ -414,17 +420,21 @@ def _rows(slots: list[_Slot], max_w: float, max_h: float, head_h: float, tall: b
 
 
 def _relative(row: list[_Slot]) -> list[float]:
-    """Each panel's height as a share of the row's: crops of figures of one size (the whole-body
-    views) share one scale, so no panel is zoomed in further than its neighbour; a close-up is
+    """Each panel's height as a share of the row's: crops of the whole-body views share one scale
+    (measured as a share of each view's body height, since the front, back and side projections
+    differ by a few units), so no panel draws the body larger than its neighbour; a close-up is
     shown whole, never taller than the tallest whole-body panel beside it."""
-    def family(s: _Slot) -> float:
+    def share(s: _Slot) -> float:
         b = s.panel.geometry.body
-        return round(b[3] - b[1])
+        return (s.crop[3] - s.crop[1]) / max(1e-6, b[3] - b[1])
 
-    tallest: dict[float, float] = {}
+    def family(s: _Slot) -> str:
+        return s.panel.geometry.view if s.panel.closeup else "whole"
+
+    tallest: dict[str, float] = {}
     for s in row:
-        tallest[family(s)] = max(tallest.get(family(s), 0.0), s.crop[3] - s.crop[1])
-    return [min(1.0, (s.crop[3] - s.crop[1]) / tallest[family(s)]) for s in row]
+        tallest[family(s)] = max(tallest.get(family(s), 0.0), share(s))
+    return [min(1.0, share(s) / tallest[family(s)]) for s in row]
 
 
 def _cap_closeups(rows: list[list[_Slot]]) -> None:
@@ -893,7 +903,7 @@ def _panel(ctx: _Ctx, slot: _Slot, pid: str, head_h: float, plate: str | None) -
     if plate is not None and geo.bones:  # a plate's skeleton; a referral map is the skin alone
         bones = dwg.g(class_="bones")
         bones.attribs["aria-hidden"] = "true"
-        for ident, d in geo.bones:
+        for ident, d, _ in geo.bones:
             bones.add(dwg.path(d=paths.transform(d, f), class_="bone " + ident))
         fig.add(bones)
     for d in geo.details:

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from app import contexts
 from app.atlas import Atlas
@@ -103,6 +103,24 @@ ZonesQ = Annotated[list[str], Query(max_length=60, description="zone slugs; comm
 @router.get("/lookup", response_class=HTMLResponse)
 def lookup_page(request: Request, atlas: AtlasDep, zones: ZonesQ = []) -> Response:  # noqa: B006
     return _lookup(request, atlas, zones, False)
+
+
+@router.get("/lookup/toggle")
+def lookup_toggle(request: Request, atlas: AtlasDep, zone: str = "") -> Response:
+    """A pain map's zone link, followed without JavaScript: back to the lookup page the click came
+    from (its Referer) with the zone added, or removed when it was selected. The maps on a lookup
+    page are the same for every selection, so their links cannot carry it. With JavaScript the page
+    toggles the zone itself and never comes here."""
+    try:
+        (z,) = contexts.parse_zones([zone], atlas.zone_objects) or ("",)
+    except (contexts.BadRequest, ValueError):
+        return error_page(request, 400, "zone: give one known zone slug, e.g. ?zone=right-heel")
+    if not z:
+        return error_page(request, 400, "zone: give one known zone slug, e.g. ?zone=right-heel")
+    selected = contexts.referring_selection(request.headers.get("referer", ""), request.url.netloc,
+                                            atlas.zone_objects)
+    nxt = [x for x in selected if x != z] if z in selected else [*selected, z]
+    return RedirectResponse(urls.lookup(nxt), status_code=303, headers={"Cache-Control": "no-store"})
 
 
 @router.get("/lookup.json")
