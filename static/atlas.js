@@ -78,7 +78,31 @@
     });
   }
 
+  function selection() {
+    var box = document.querySelector(".explorer[data-selected]");
+    var v = box ? box.getAttribute("data-selected") : "";
+    return v ? v.split(",") : [];
+  }
+
+  function toggled(zone) {
+    var sel = selection(), i = sel.indexOf(zone);
+    if (i >= 0) { sel.splice(i, 1); } else { sel.push(zone); }
+    return sel.length ? "/lookup?zones=" + sel.map(encodeURIComponent).join(",") : "/lookup";
+  }
+
+  function mark() {
+    // the style rule that marks the selected zones on the shared maps, for the page now shown
+    var style = document.getElementById("marked");
+    if (!style) { return; }
+    var rules = selection().map(function (z) {
+      return '#lookup-maps a.z[data-zone-link="' + CSS.escape(z) + '"] path';
+    });
+    style.textContent = rules.length ? rules.join(",") +
+      "{fill:#8dafd6;fill-opacity:1;stroke:#2f6db5;stroke-width:1.4;stroke-opacity:1}" : "";
+  }
+
   function initAll(root) {
+    if (!root) { mark(); }  // a boosted page swap keeps the old page's <head>: its style rule too
     Array.prototype.forEach.call((root || document).querySelectorAll("svg.atlas-map"), initMap);
   }
 
@@ -111,7 +135,11 @@
       });
     } else if (a.classList.contains("z")) {
       ev.preventDefault();
+      // the pain maps are shared by every selection: the zone is toggled here, in the page's own
+      // selection (as /lookup/toggle does from the Referer without JavaScript)
+      href = toggled(a.getAttribute("data-zone-link"));
       window.htmx.ajax("GET", href, { target: "#main", select: "#main", swap: "outerHTML" }).then(function () {
+        mark();
         history.pushState({ atlas: true }, "", href);
         var again = document.querySelector('a.z[href="' + CSS.escape(href) + '"]');
         initAll();
