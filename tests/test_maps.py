@@ -164,3 +164,13 @@ def test_the_pool_renders_in_worker_processes() -> None:
         assert pool._executor is not None  # it went through the process pool, not the request thread
     finally:
         pool.close()
+
+
+@pytest.mark.parametrize("view", ["anterior", "posterior", "lateral", "head-lateral"])
+def test_the_deep_plate_lies_on_a_skeleton_the_superficial_plate_and_maps_do_not_show(client: TestClient,
+                                                                                      view: str) -> None:
+    deep = client.get(f"/maps/{view}.svg?plate=deep").text
+    bones = set(re.findall(r'class="bone ([a-z0-9-]+-bone)"', deep))
+    assert len(bones) >= 5, bones  # the skull, the scapula, the pelvis... each its own outline
+    assert 'class="bone ' not in client.get(f"/maps/{view}.svg?plate=superficial").text
+    assert 'class="bone ' not in client.get("/maps/muscles/gluteus-minimus.svg").text

@@ -3,8 +3,8 @@
 ``svg/<view>.svg`` holds, in layers (``<g inkscape:groupmode="layer" id=...>``):
 
 - ``bones``: the skeleton a plate shows under its muscles (scapula, ribs, pelvis, femur...), one
-  closed path per bone or bony region, ``id`` = ``<bone>-bone``; drawn under the muscles on the
-  superficial and deep plates (visible where no muscle covers it), never on a referral map;
+  closed path per bone or bony region, ``id`` = ``<bone>-bone``; drawn under the muscles of the
+  deep plate, never on the superficial plate or a referral map;
 - ``details``: light anatomical lines (clavicle, scapular spine, kneecap...), open or closed paths;
 - ``muscles-deep`` and ``muscles``: one closed path per muscle, ``id`` = the muscle's slug, drawn in
   document order (later lies on top). ``data-origin`` and ``data-insertion`` (two points each,

@@ -900,7 +900,9 @@ def _panel(ctx: _Ctx, slot: _Slot, pid: str, head_h: float, plate: str | None) -
     skin_clip.add(dwg.path(d=skin_d))
     fig = dwg.g(class_="figure", clip_path=f"url(#{pid}-crop)")
     fig.add(dwg.path(d=skin_d, class_="skin"))
-    if plate is not None and geo.bones:  # a plate's skeleton; a referral map is the skin alone
+    # the deep plate's skeleton: on the superficial plate bone showed between the muscles where
+    # fascia and fat lie (a skull face, a pelvis in the groin); a referral map is the skin alone
+    if plate == "deep" and geo.bones:
         bones = dwg.g(class_="bones")
         bones.attribs["aria-hidden"] = "true"
         for ident, d, _ in geo.bones:
