@@ -149,7 +149,8 @@ def condition(atlas: Atlas, slug: str) -> Ctx:
         heat = queries.condition_heat(atlas.conn, slug)
         svg = figures.heat_map(atlas.conn, heat, f"{c['name']} — where its muscles refer pain",
                                "Heat map: the more of the related muscles refer to an area, the denser it is drawn.",
-                               Options(width=None), map_id="condition-map")
+                               Options(width=None), map_id="condition-map",
+                               counted=[m["name"] for m in c["muscles"]])
     for m in c["muscles"]:
         m["url"] = urls.muscle(m["slug"])
     zobj = atlas.zone_objects
@@ -185,7 +186,7 @@ def group(atlas: Atlas, slug: str) -> Ctx:
         by_zone = {z["zone"]: z["muscles"] for z in queries.group_zones(atlas.conn, slug)}
         svg = figures.heat_map(atlas.conn, heat, f"{g['name']} — combined referral pattern",
                                "Heat map: the more of the group's muscles refer to an area, the denser it is drawn.",
-                               Options(width=None), map_id="group-map")
+                               Options(width=None), map_id="group-map", counted=[m["name"] for m in g["members"]])
     names = {m["slug"]: m["name"] for m in g["members"]}
     for m in g["members"]:
         m["url"] = urls.muscle(m["slug"])

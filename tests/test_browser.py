@@ -340,7 +340,10 @@ def test_without_javascript_the_map_opens_at_1600_px(browser: Browser, server: s
 
 def test_lookup_candidate_maps_are_readable(page: Page, server: str) -> None:
     page.goto(server + "/lookup?zones=right-heel,right-calf")
-    maps = page.locator(".ranked .candidate svg")
+    maps = page.locator(".ranked .candidate img")
+    for i in range(2):  # each candidate's own referral map, loaded (lazily) as the page scrolls to it
+        maps.nth(i).scroll_into_view_if_needed()
+        page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=maps.nth(i).element_handle())
     boxes = [maps.nth(i).bounding_box() for i in range(2)]
     assert all(b and b["width"] >= 300 for b in boxes)
     assert boxes[0]["y"] == boxes[1]["y"]  # type: ignore[index]  # two to a row on a desktop screen

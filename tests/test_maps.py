@@ -174,3 +174,14 @@ def test_the_deep_plate_lies_on_a_skeleton_the_superficial_plate_and_maps_do_not
     assert len(bones) >= 5, bones  # the skull, the scapula, the pelvis... each its own outline
     assert 'class="bone ' not in client.get(f"/maps/{view}.svg?plate=superficial").text
     assert 'class="bone ' not in client.get("/maps/muscles/gluteus-minimus.svg").text
+
+
+def test_a_heat_map_names_the_muscles_it_counts_and_only_the_levels_it_draws(client: TestClient) -> None:
+    svg = client.get("/maps/conditions/low-back-pain.svg").text
+    condition = client.get("/conditions/low-back-pain.json").json()
+    legend = svg[svg.index('class="legend"'):]
+    assert "Muscles counted (essential and spillover zones):" in legend
+    assert all(m["name"] in legend for m in condition["condition"]["muscles"])
+    levels = {int(n) for n in re.findall(r'class="heat h(\d)', svg)}  # the areas drawn
+    keyed = re.findall(r">(\d+(?:–\d+)?) muscles?<", legend)
+    assert len(keyed) == len(levels)  # a step no area reaches is not in the legend

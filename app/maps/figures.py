@@ -871,8 +871,11 @@ def _mirror(counts: dict[str, int], zobj: dict[str, queries.Row]) -> dict[str, i
 
 
 def heat_map(conn: sqlite3.Connection, counts: dict[str, int], title: str, desc: str, opts: Options,
-             map_id: str = "map", links: bool = False, both_sides: bool | None = None) -> str | None:
-    """How many of a condition's muscles refer to each zone: on both sides when the pain is axial."""
+             map_id: str = "map", links: bool = False, both_sides: bool | None = None,
+             counted: Iterable[str] = ()) -> str | None:
+    """How many of a condition's muscles refer to each zone: on both sides when the pain is axial.
+    ``counted``: the muscles' names, listed under the legend so the map can be read and checked
+    (a legend line starting with a tab is a word of running text)."""
     if not counts:
         return None
     zobj = queries.zone_objects(conn)
@@ -888,7 +891,12 @@ def heat_map(conn: sqlite3.Connection, counts: dict[str, int], title: str, desc:
                      align=True)
     if not panels:
         return None
-    return render(panels, title, desc, replace(opts, heat_max=top, plate=None), map_id=map_id)
+    names = list(counted)
+    extra = opts.extra_legend
+    if names:
+        extra = (*extra, "Muscles counted (essential and spillover zones):",
+                 *(f"\t{n}{',' if i < len(names) - 1 else '.'}" for i, n in enumerate(names)))
+    return render(panels, title, desc, replace(opts, heat_max=top, plate=None, extra_legend=extra), map_id=map_id)
 
 
 def selection_map(conn: sqlite3.Connection, selected: list[str], title: str, opts: Options,

@@ -957,11 +957,14 @@ def _legend_items(opts: Options, panels: Sequence[Panel]) -> list[tuple[str, str
         items.append(("sel", "Selected area"))
     if "heat" in kinds:
         items.append(("text", "Muscles referring there:"))
+        drawn = {z.level for z in zones if z.kind == "heat"}
         for lo, hi, level in heat_bins(opts.heat_max or max(z.level for z in zones)):
+            if level not in drawn:  # a step no area reaches is not offered as one to look for
+                continue
             n = f"{lo}" if lo == hi else f"{lo}–{hi}"
             items.append((f"heat{level}", f"{n} muscle{'' if hi == 1 else 's'}"))
     for extra in opts.extra_legend:
-        items.append(("text", extra))
+        items.append(("run", extra[1:]) if extra.startswith("\t") else ("text", extra))
     keyed: dict[str, str] = {}
     for p in panels if opts.labels else ():  # the key spells out the labels printed beside the X
         for m in p.marks:
@@ -1002,8 +1005,9 @@ def _legend(ctx: _Ctx, items: list[tuple[str, str]], x0: float, y0: float, room:
     g = dwg.g(id=f"{ctx.map_id}-legend", class_="legend")
     x, y = x0, y0
     for kind, label in items:
-        has_swatch = kind not in ("text", "key")
-        w = (sw + 6 if has_swatch else 0) + text_width(label, size) + 18
+        has_swatch = kind not in ("text", "key", "run")
+        # "run": words of one sentence (a list of names), set a space apart rather than as entries
+        w = (sw + 6 if has_swatch else 0) + text_width(label, size) + (size * 0.3 if kind == "run" else 18)
         if x > x0 and ((column and not kind.startswith("heat")) or x + w > x0 + room):
             x, y = x0, y + line_h
         top = y + (line_h - sw) / 2

@@ -138,5 +138,6 @@ def condition_map(slug: str, fmt: Annotated[str, figures.FMT_PATH], atlas: Atlas
                                    f"{c['name']}: where its muscles refer pain",
                                    "Denser hatching: more of the related muscles refer there.",
                                    _opts(width, labels, legend, scheme, source=atlas.base_url + urls.condition(slug)),
-                                   both_sides=None if sides is Sides.auto else sides is Sides.both)
+                                   both_sides=None if sides is Sides.auto else sides is Sides.both,
+                                   counted=[m["name"] for m in c["muscles"]])
     return _image(svg, fmt, f"condition '{slug}'", width, pool)
