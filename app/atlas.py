@@ -50,9 +50,10 @@ class Atlas:
             return queries.zone_objects(self._conn)
 
     @cached_property
-    def pattern_sizes(self) -> dict[tuple[str, str], int]:
+    def referrals(self) -> queries.ReferralIndex:
+        """Every referral by zone, for the lookup: read once, so a lookup runs no query."""
         with self.lock:
-            return queries.pattern_sizes(self._conn)
+            return queries.referral_index(self._conn)
 
     @cached_property
     def meta(self) -> dict[str, str]:

@@ -249,9 +249,7 @@ def lookup_results(atlas: Atlas, zone_values: list[str], limit: int = 25) -> Ctx
     """The ranked muscles for a selection of zones, with the reason for each."""
     zobj = atlas.zone_objects
     selected = parse_zones(zone_values, zobj)
-    sizes = atlas.pattern_sizes
-    with atlas.lock:
-        ranked = queries.lookup(atlas.conn, selected, sizes)[:limit]
+    ranked = queries.lookup(atlas.referrals, selected)[:limit]
     results = []
     for i, c in enumerate(ranked):
         results.append({

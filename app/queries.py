@@ -328,38 +328,52 @@ def pattern_sizes(conn: sqlite3.Connection) -> dict[tuple[str, str], int]:
         "SELECT muscle, muscle_side, count(DISTINCT zone) AS n FROM referral GROUP BY muscle, muscle_side")}
 
 
-def lookup(conn: sqlite3.Connection, selected: list[str],
-           sizes: dict[tuple[str, str], int] | None = None) -> list[Candidate]:
+@dataclass(frozen=True)
+class ReferralIndex:
+    """Every referral by zone, read once: a lookup is then dictionary work, with no query per request.
+    ``by_zone[zone]`` lists (muscle, side, essential?, trigger-point labels) for each pattern reaching it."""
+
+    by_zone: dict[str, list[tuple[str, str, bool, list[str]]]]
+    info: dict[str, Row]  # muscle slug -> name, latin, region
+    sizes: dict[tuple[str, str], int]
+
+
+def referral_index(conn: sqlite3.Connection) -> ReferralIndex:
+    by_key: dict[tuple[str, str, str], tuple[bool, list[str]]] = {}
+    for r in conn.execute("SELECT r.muscle, r.muscle_side, r.zone, r.kind, t.label FROM referral r "
+                          "JOIN trigger_point t ON t.id = r.tp ORDER BY r.zone, r.muscle, r.muscle_side, t.id"):
+        key = (r["zone"], r["muscle"], r["muscle_side"])
+        ess, labels = by_key.get(key, (False, []))
+        if r["label"] not in labels:  # a label may hold commas ("TP1 (short head, lower belly)"): kept whole
+            labels = [*labels, r["label"]]
+        by_key[key] = (ess or r["kind"] == "essential", labels)
+    by_zone: dict[str, list[tuple[str, str, bool, list[str]]]] = defaultdict(list)
+    for (zone, muscle, side), (ess, labels) in by_key.items():
+        by_zone[zone].append((muscle, side, ess, labels))
+    info = {r["slug"]: {"name": r["name"], "latin": r["latin"], "region": r["region"]}
+            for r in conn.execute("SELECT slug, name, latin, region FROM muscle")}
+    return ReferralIndex(by_zone=dict(by_zone), info=info, sizes=pattern_sizes(conn))
+
+
+def lookup(index: ReferralIndex, selected: list[str]) -> list[Candidate]:
     """Rank (muscle, side) pairs by how well their referral patterns explain the selected zones.
 
     Score = sum over selected zones of 1.0 (essential) or 0.5 (spillover only). Ties go to the
     muscle that explains more of the selection, then to the more specific pattern (fewer zones).
     """
-    if not selected:
-        return []
-    marks = ",".join("?" * len(selected))
-    sql = (f"SELECT r.muscle, r.muscle_side, r.zone, max(r.kind = 'essential') AS ess, "
-           f"group_concat(DISTINCT t.label) AS tps FROM referral r JOIN trigger_point t ON t.id = r.tp "
-           f"WHERE r.zone IN ({marks}) GROUP BY r.muscle, r.muscle_side, r.zone")
     hits: dict[tuple[str, str], list[Row]] = defaultdict(list)
-    for r in conn.execute(sql, selected):
-        hits[(r["muscle"], r["muscle_side"])].append(
-            {"zone": r["zone"], "kind": "essential" if r["ess"] else "spillover", "trigger_points": r["tps"].split(",")})
-    if not hits:
-        return []
-    marks_m = ",".join("?" * len({m for m, _ in hits}))
-    info = {r["slug"]: r for r in conn.execute(f"SELECT slug, name, latin, region FROM muscle WHERE slug IN ({marks_m})",
-                                               sorted({m for m, _ in hits}))}
-    sizes = sizes if sizes is not None else pattern_sizes(conn)
+    for z in selected:
+        for muscle, side, ess, labels in index.by_zone.get(z, ()):
+            hits[(muscle, side)].append({"zone": z, "kind": "essential" if ess else "spillover",
+                                         "trigger_points": list(labels)})
     out = []
     for (m, side), explained in hits.items():
         score = sum(ESSENTIAL_WEIGHT if e["kind"] == "essential" else SPILLOVER_WEIGHT for e in explained)
         got = {e["zone"] for e in explained}
-        order = {z: i for i, z in enumerate(selected)}
-        out.append(Candidate(muscle=m, side=side, name=info[m]["name"], latin=info[m]["latin"],
-                             region=info[m]["region"], score=score,
-                             explained=sorted(explained, key=lambda e: order[e["zone"]]),
-                             unexplained=[z for z in selected if z not in got], pattern_size=sizes[(m, side)]))
+        info = index.info[m]
+        out.append(Candidate(muscle=m, side=side, name=info["name"], latin=info["latin"], region=info["region"],
+                             score=score, explained=explained,  # already in the order of the selection
+                             unexplained=[z for z in selected if z not in got], pattern_size=index.sizes[(m, side)]))
     out.sort(key=lambda c: (-c.score, -len(c.explained), c.pattern_size, c.name, c.side != "right"))
     return out
 

@@ -100,6 +100,14 @@ def test_lookup_scores_essential_above_spillover(client: TestClient) -> None:
     assert all(a["score"] >= b["score"] for a, b in zip(res, res[1:], strict=False))
 
 
+def test_lookup_keeps_trigger_point_labels_whole(client: TestClient) -> None:
+    """Labels hold commas ("TP1 (radial part, middle-finger fibres)"): never split into fragments."""
+    res = client.get("/api/lookup", params={"zones": "right-palm"}).json()["results"]
+    fds = next(h for h in res if h["slug"] == "flexor-digitorum-superficialis")
+    assert fds["explains"][0]["trigger_points"] == ["TP1 (radial part, middle-finger fibres)",
+                                                    "TP2 (humeral part, ring- and little-finger fibres)"]
+
+
 def test_lookup_rejects_unknown_zones_by_name(client: TestClient) -> None:
     r = client.get("/api/lookup", params={"zones": "right-heel,nowhere,elsewhere"})
     assert r.status_code == 400

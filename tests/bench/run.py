@@ -143,8 +143,8 @@ def server_times() -> None:
             ts.append(time.perf_counter() - t)
         return statistics.median(ts) * 1000
 
-    sizes = atlas.pattern_sizes
-    lk = timed(lambda: queries.lookup(atlas.conn, zones, sizes))
+    index = atlas.referrals
+    lk = timed(lambda: queries.lookup(index, zones))
     lk_ctx = timed(lambda: contexts.lookup_results(atlas, [",".join(zones)]))
     se = timed(lambda: contexts.search(atlas, "sternocleidomastiod"))
     print(f"\nlookup, 10 zones: {lk:.2f} ms (query), {lk_ctx:.2f} ms (with reasons); "
