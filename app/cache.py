@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
@@ -65,9 +66,11 @@ def _gzip(body: bytes) -> bytes:
 
 
 class ResponseCache:
-    def __init__(self, app: ASGIApp, enabled: bool = True, max_bytes: int = MAX_BYTES) -> None:
+    def __init__(self, app: ASGIApp, enabled: bool = True, max_bytes: int = MAX_BYTES,
+                 params: Callable[[Scope], frozenset[str] | None] | None = None) -> None:
         self.app = app
         self.enabled = enabled
+        self.params = params  # the parameters a request's route declares: the rest is dropped
         self.entries: LRUCache[bytes, Entry] = LRUCache(maxsize=max_bytes, getsizeof=_size)
 
     @property
@@ -84,6 +87,12 @@ class ResponseCache:
             await self.app(scope, receive, send)
             return
         headers = dict(scope["headers"])
+        if self.params is not None and scope["query_string"]:
+            known = self.params(scope)
+            if known is not None:
+                pairs = [(k, v) for k, v in parse_qsl(scope["query_string"].decode("latin-1"), keep_blank_values=True)
+                         if k in known]
+                scope = {**scope, "query_string": urlencode(pairs).encode("latin-1")}
         key = cache_key(scope["path"], scope["query_string"], headers)
         entry = self.entries.get(key)
         if entry is None:

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.dependencies.models import Dependant
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import FileResponse, Response
+from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import BaseRoute, Match
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app import contexts
@@ -132,7 +135,29 @@ def create_app(settings: Settings | None = None) -> ASGIApp:
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
-    return ResponseCache(SecurityHeaders(TrailingSlash(app), settings.htmx_cdn), enabled=settings.cache)
+    return ResponseCache(SecurityHeaders(TrailingSlash(app), settings.htmx_cdn), enabled=settings.cache,
+                         params=declared_params([*app.routes, *(r for m in (api, maps, share, study, pages)
+                                                                for r in m.router.routes)]))
+
+
+def declared_params(candidates: list[BaseRoute]) -> Callable[[Scope], frozenset[str] | None]:
+    """The query parameters the route a request reaches declares (None: not one of our routes).
+    The cache drops every other parameter before keying and rendering, so ``?r=1``, ``?r=2``… are
+    one page, rendered once, and a junk parameter never reaches a link on it."""
+    def names(d: Dependant) -> set[str]:
+        return {p.alias for p in d.query_params}.union(*(names(sub) for sub in d.dependencies))
+
+    # the routers' own routes (included without a prefix), matched in the order the app tries them
+    routes = [(r, frozenset(names(r.dependant))) for r in candidates if isinstance(r, APIRoute)]
+
+    def find(scope: Scope) -> frozenset[str] | None:
+        probe = {**scope, "method": "GET"}
+        for route, names in routes:
+            if route.matches(probe)[0] is Match.FULL:
+                return names
+        return None
+
+    return find
 
 
 class TrailingSlash:

@@ -69,3 +69,16 @@ def test_header_parsing() -> None:
     assert accepts_gzip(b"gzip, deflate, br") and accepts_gzip(b"br;q=1, gzip;q=0.5") and accepts_gzip(b"*")
     assert not accepts_gzip(b"gzip;q=0") and not accepts_gzip(b"identity") and not accepts_gzip(b"gzip;q=x")
     assert etag_matches(b'"a", W/"b"', b'"b"', False) and not etag_matches(b'"a"', b'"b"', False)
+
+
+def test_unknown_parameters_are_dropped_before_the_key_and_the_page(app, client: TestClient) -> None:  # type: ignore[no-untyped-def]
+    """?r=1, ?r=2… are one page, rendered once; the junk never reaches a link on it; the parameters
+    a route declares still count."""
+    cache = ResponseCache(app.app, params=app.params)  # the running app's routes and their parameters
+    c = TestClient(cache)
+    pages = {c.get(f"/muscles/temporalis?r={n}&utm_source=x{n}").text for n in range(30)}
+    assert len(pages) == 1 and "r=1" not in pages.pop()
+    assert [k for k in cache.entries if b"temporalis" in k] == [b"/muscles/temporalis?|"]
+    one, two = c.get("/lookup?zones=right-heel&r=1"), c.get("/lookup?zones=right-calf&r=2")
+    assert "Sole of the heel (right)" in one.text and "Calf (right)" in two.text
+    assert b"/lookup?zones=right-heel|" in cache.entries
