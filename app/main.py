@@ -70,6 +70,7 @@ def create_app(settings: Settings | None = None) -> ASGIApp:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.raster.start()
+        _ = app.state.atlas.referrals  # the lookup's index, read before the first request rather than in it
         yield
         app.state.atlas.close()
         app.state.raster.close()

@@ -10,7 +10,8 @@ from app.atlas import Atlas
 from app.maps.pool import RasterPool
 
 
-def get_atlas(request: Request) -> Atlas:
+# async: a plain def would send every request through the thread pool just to read app.state
+async def get_atlas(request: Request) -> Atlas:
     atlas: Atlas = request.app.state.atlas
     return atlas
 
@@ -18,7 +19,7 @@ def get_atlas(request: Request) -> Atlas:
 AtlasDep = Annotated[Atlas, Depends(get_atlas)]
 
 
-def get_raster(request: Request) -> RasterPool:
+async def get_raster(request: Request) -> RasterPool:
     pool: RasterPool = request.app.state.raster
     return pool
 
