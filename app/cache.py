@@ -14,7 +14,7 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qsl, unquote_plus, urlencode
 
 import anyio.to_thread
 from cachetools import LRUCache
@@ -89,10 +89,10 @@ class ResponseCache:
         headers = dict(scope["headers"])
         if self.params is not None and scope["query_string"]:
             known = self.params(scope)
-            if known is not None:
-                pairs = [(k, v) for k, v in parse_qsl(scope["query_string"].decode("latin-1"), keep_blank_values=True)
-                         if k in known]
-                scope = {**scope, "query_string": urlencode(pairs).encode("latin-1")}
+            if known is not None:  # the known parameters kept as the client wrote them (commas and all)
+                kept = [part for part in scope["query_string"].split(b"&")
+                        if unquote_plus(part.split(b"=", 1)[0].decode("latin-1")) in known]
+                scope = {**scope, "query_string": b"&".join(kept)}
         key = cache_key(scope["path"], scope["query_string"], headers)
         entry = self.entries.get(key)
         if entry is None:

@@ -230,6 +230,20 @@ def _off_body(d: str, body: BaseGeometry) -> bool:
     return bool(g.area > 0 and g.intersection(body).area < 0.9 * g.area)
 
 
+def _on_body(d: str, body: BaseGeometry) -> bool:
+    """Whether at least half a bone lies on the armless body (the scapula and clavicle reach
+    under the shoulder's cut: kept, trimmed to it)."""
+    g = paths.geometry(d)
+    return bool(g.area > 0 and g.intersection(body).area >= 0.5 * g.area)
+
+
+def _clipped(d: str, body: BaseGeometry) -> str:
+    g = paths.geometry(d)
+    if body.contains(g):
+        return d
+    return paths.geometry_d(g.intersection(body))
+
+
 def _whole(m: MuscleDrawing) -> MuscleDrawing:
     """The muscle as drawn without the arms: uncut where the near hand had cut it."""
     return replace(m, d=m.whole, fibres=m.whole_fibres, bounds=paths.bounds(m.whole)) if m.whole else m
@@ -239,8 +253,8 @@ def _armless_geo(geo: ViewGeometry) -> ViewGeometry:
     body = paths.geometry(geo.armless).buffer(1.0)
     # the arm's bones go with the arm (by name: on a side view the arm lies within the trunk's
     # outline); the others are drawn whole where the near hand had cut them
-    bones = tuple((ident, whole or d, "") for ident, d, whole in geo.bones
-                  if not ARM_BONES.match(ident) and not _off_body(whole or d, body))
+    bones = tuple((ident, _clipped(whole or d, body), "") for ident, d, whole in geo.bones
+                  if not ARM_BONES.search(ident) and _on_body(whole or d, body))
     return replace(geo, silhouette=geo.armless, details=geo.armless_details, bounds=paths.bounds(geo.armless),
                    bones=bones)
 

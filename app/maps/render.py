@@ -926,7 +926,9 @@ def _panel(ctx: _Ctx, slot: _Slot, pid: str, head_h: float, plate: str | None) -
                 under.add(dwg.path(d=paths.transform(m.tendon, f), class_="tendon"))
         fig.add(under)
     _zones(ctx, fig, inner, f, f"{pid}-skin")
-    if p.zones and geo.details:  # the face, the clavicles... drawn again over the zones that cover them
+    # the face, the clavicles... drawn again over the painted zones that cover them (a pain map's
+    # zones are a faint tint: the lines show through, and drawing them twice doubled its size)
+    if geo.details and any(z.kind != "plain" for z in p.zones):
         over = dwg.g(class_="details-over")
         over.attribs["aria-hidden"] = "true"
         moved = [paths.transform(d, f) for d in geo.details]
