@@ -443,3 +443,14 @@ def test_side_view_deep_plate_is_a_dissection_of_the_flank(client: TestClient) -
     assert not {"supinator", "extensor-indicis"} & side
     arms, back = plate("/maps/posterior.svg?plate=deep")
     assert arms == {"true"} and {"supinator", "extensor-indicis"} <= back
+
+
+def test_a_whole_view_without_the_muscles_trigger_points_shows_its_zones_only(client: TestClient) -> None:
+    """QL is drawn on the front deep plate, but its trigger points are placed from behind: its map's
+    front panel carries the groin and abdominal zones without a cropped muscle seen from the wrong side."""
+    root = _root(client, "/maps/muscles/quadratus-lumborum.svg")
+    panels = {g.get("data-view"): g for g in root.iter() if g.get("class") == "map-panel"}
+    assert {"anterior", "posterior"} <= set(panels)
+    front, back = panels["anterior"], panels["posterior"]
+    assert not [e for e in front.iter() if e.get("data-muscle")] and [e for e in front.iter() if e.get("data-zone")]
+    assert [e for e in back.iter() if e.get("data-muscle")] and [e for e in back.iter() if e.get("data-tp")]

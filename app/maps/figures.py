@@ -739,7 +739,9 @@ def _panels(picks: list[_Pick], zobj: dict[str, queries.Row], links: bool) -> li
         c = p.cand
         assert p.crop is not None
         zones = settled[id(p)]
-        muscles = c.muscles
+        # a whole view that shows none of the muscle's trigger points draws its zones only: the
+        # muscle seen from the wrong side (QL from the front) taught nothing and its crop cut it
+        muscles = c.muscles if c.marks or c.closeup or not zones else []
         if links:  # embeds: the muscle and each zone open their atlas page
             muscles = [replace(m, href=urls.muscle(m.slug)) for m in muscles]
             zones = [replace(z, href=urls.zone(z.slug)) for z in zones]
