@@ -88,21 +88,22 @@ def wrk(base: str, kind: str, seconds: int, conns: int, lua: dict[str, str], tmp
     return {"rps": rps, "p50": p50, "p99": p99, "errors": errors, "requests": total}
 
 
-def settle(base: str) -> None:
-    """Wait until the server has worked off what the last run queued (wrk leaves its requests behind):
-    an uncached request (a query no one asked before) answers quickly again."""
+def settle(pid: int) -> None:
+    """Wait until the server has worked off what the last run queued (wrk leaves its requests
+    behind): its process uses under a tenth of a core for a whole second. (A quick answer to one
+    probe was not enough: the probe got a free thread while the backlog of pages still ran.)"""
+    tick = os.sysconf("SC_CLK_TCK")
+
+    def cpu() -> float:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / tick  # utime + stime, in seconds
+
     deadline = time.time() + 300
-    n = 0
     while time.time() < deadline:
-        n += 1
-        t = time.perf_counter()
-        try:
-            httpx.get(base + f"/api/search?q=settle{n}x", timeout=60)
-        except httpx.HTTPError:
-            continue
-        if time.perf_counter() - t < 0.1:
+        before = cpu()
+        time.sleep(1.0)
+        if cpu() - before < 0.1:
             return
-        time.sleep(1)
 
 
 class Rss:
@@ -162,13 +163,13 @@ def main() -> None:
         cached = subprocess.run(["wrk", "-t1", "-c4", f"-d{max(5, args.seconds - 3)}s", "--latency",
                                  a + "/muscles/infraspinatus"], capture_output=True, text=True, check=True).stdout
         pngs.join()
-        settle(a)
+        settle(atlas.pid)
         cached_p99 = re.search(r"^\s+99%\s+(\S+)", cached, re.M).group(1)  # type: ignore[union-attr]
         cached_rps = float(re.search(r"Requests/sec:\s+([\d.]+)", cached).group(1))  # type: ignore[union-attr]
         before_junk = rss.now()
         junk = wrk(a, "junk", args.seconds, args.connections, lua, tmp)
         after_junk = rss.now()
-        settle(a)  # what the junk run queued is worked off before the lookups are measured
+        settle(atlas.pid)  # what the junk run queued is worked off before the lookups are measured
         rows = []
         for kind, label in [("api-lookup", "/api/lookup, random 1–4 zones"),
                             ("api-search", "/api/search, random names and typos"),
@@ -176,7 +177,7 @@ def main() -> None:
             x = wrk(a, kind, args.seconds, args.connections, lua, tmp)
             y = wrk(b, kind, args.seconds, args.connections, lua, tmp)
             rows.append((label, x, y))
-            settle(a)
+            settle(atlas.pid)
         rss.stop = True
         print(f"\nwrk -t2 -c{args.connections} -d{args.seconds}s with a Lua request() per request, "
               f"one uvicorn worker each, {os.cpu_count()} cores\n")
