@@ -31,6 +31,22 @@ def sources(conn: sqlite3.Connection) -> dict[str, Row]:
     }
 
 
+def pattern_sources(conn: sqlite3.Connection, muscle: str, tp: int | None = None) -> list[Row]:
+    """The sources of a muscle's referral patterns (of its ``tp``-th trigger point only, when given),
+    each once, in the order its trigger points cite them."""
+    srcs = sources(conn)
+    rows = conn.execute("SELECT sources FROM trigger_point WHERE muscle = ? ORDER BY id", (muscle,)).fetchall()
+    if tp is not None:
+        rows = rows[tp - 1:tp]
+    out: dict[tuple[str, str], Row] = {}
+    for r in rows:
+        for ref in _j(r["sources"]):
+            if ref["source"] in srcs:
+                out.setdefault((ref["source"], ref.get("locator") or ""), {**srcs[ref["source"]],
+                                                                            "locator": ref.get("locator")})
+    return list(out.values())
+
+
 def resolve_refs(refs: list[Row], srcs: dict[str, Row]) -> list[Row]:
     return [{**srcs[r["source"]], "locator": r.get("locator")} for r in refs if r["source"] in srcs]
 

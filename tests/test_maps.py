@@ -185,3 +185,10 @@ def test_a_heat_map_names_the_muscles_it_counts_and_only_the_levels_it_draws(cli
     levels = {int(n) for n in re.findall(r'class="heat h(\d)', svg)}  # the areas drawn
     keyed = re.findall(r">(\d+(?:–\d+)?) muscles?<", legend)
     assert len(keyed) == len(levels)  # a step no area reaches is not in the legend
+
+
+def test_a_referral_map_names_where_its_pattern_comes_from(client: TestClient) -> None:
+    """On the slide itself: the chapter of the manual, or the study for a muscle the manual does not chart."""
+    assert "Pattern after Simons et al. 1999, ch. 22" in client.get("/maps/muscles/infraspinatus.svg").text
+    assert "Pattern after Kim et al. 2009" in client.get("/maps/muscles/abductor-pollicis-brevis.svg").text
+    assert "Pattern after Travell et al. 1992" in client.get("/maps/muscles/soleus.svg?tp=1").text

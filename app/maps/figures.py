@@ -861,7 +861,20 @@ def muscle_map(conn: sqlite3.Connection, slug: str, opts: Options, views: list[s
             "essential zones solid, spillover zones stippled. The pattern is the mirror image on the left.")
     title = f"{name} — trigger point {tp} and its referral pattern" if tp is not None else \
         f"{name} — trigger points and referral pattern"
-    return render(panels, title, desc, replace(opts, plate=None), map_id=map_id)
+    cited = [short_citation(src) for src in queries.pattern_sources(conn, slug, tp)]
+    extra = (*opts.extra_legend, f"Pattern after {'; '.join(cited)}") if cited else opts.extra_legend
+    return render(panels, title, desc, replace(opts, plate=None, extra_legend=extra), map_id=map_id)
+
+
+def short_citation(src: queries.Row) -> str:
+    """"Simons et al. 1999, ch. 22" from a source's Vancouver-style citation and the locator: on the
+    slide, so a lecturer can say where the pattern comes from (T&S or a later study)."""
+    authors = src["citation"].split(". ", 1)[0]
+    first = authors.split(",")[0].split()[0] if authors else src["slug"]
+    years = re.findall(r"\b(?:19|20)\d\d\b", src["citation"])
+    out = f"{first}{' et al.' if ',' in authors else ''}{' ' + years[-1] if years else ''}"
+    locator = (src.get("locator") or "").split(",")[0].strip()
+    return f"{out}, {locator}" if locator else out
 
 
 def bilateral(counts: dict[str, int], zobj: dict[str, queries.Row]) -> bool:
