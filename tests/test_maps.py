@@ -189,6 +189,10 @@ def test_a_heat_map_names_the_muscles_it_counts_and_only_the_levels_it_draws(cli
 
 def test_a_referral_map_names_where_its_pattern_comes_from(client: TestClient) -> None:
     """On the slide itself: the chapter of the manual, or the study for a muscle the manual does not chart."""
-    assert "Pattern after Simons et al. 1999, ch. 22" in client.get("/maps/muscles/infraspinatus.svg").text
-    assert "Pattern after Kim et al. 2009" in client.get("/maps/muscles/abductor-pollicis-brevis.svg").text
-    assert "Pattern after Travell et al. 1992" in client.get("/maps/muscles/soleus.svg?tp=1").text
+    def legend(url: str) -> str:  # the legend's words, one <text> each (they wrap as running text)
+        svg = client.get(url).text
+        return " ".join(re.findall(r'class="leg"[^>]*>([^<]*)<', svg[svg.index('class="legend"'):]))
+
+    assert "Pattern after Simons et al. 1999, ch. 22" in legend("/maps/muscles/infraspinatus.svg")
+    assert "Pattern after Kim et al. 2009" in legend("/maps/muscles/abductor-pollicis-brevis.svg")
+    assert "Pattern after Travell et al. 1992" in legend("/maps/muscles/soleus.svg?tp=1")

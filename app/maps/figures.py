@@ -862,7 +862,9 @@ def muscle_map(conn: sqlite3.Connection, slug: str, opts: Options, views: list[s
     title = f"{name} — trigger point {tp} and its referral pattern" if tp is not None else \
         f"{name} — trigger points and referral pattern"
     cited = [short_citation(src) for src in queries.pattern_sources(conn, slug, tp)]
-    extra = (*opts.extra_legend, f"Pattern after {'; '.join(cited)}") if cited else opts.extra_legend
+    # as running words, so a long chapter title wraps onto the next line instead of being squeezed
+    words = f"Pattern after {'; '.join(cited)}".split() if cited else []
+    extra = (*opts.extra_legend, *(f"\t{w}" for w in words))
     return render(panels, title, desc, replace(opts, plate=None, extra_legend=extra), map_id=map_id)
 
 

@@ -1006,12 +1006,16 @@ def _legend(ctx: _Ctx, items: list[tuple[str, str]], x0: float, y0: float, room:
     line_h = size * 1.75
     g = dwg.g(id=f"{ctx.map_id}-legend", class_="legend")
     x, y = x0, y0
+    prev = ""
     for kind, label in items:
         has_swatch = kind not in ("text", "key", "run")
         # "run": words of one sentence (a list of names), set a space apart rather than as entries
         w = (sw + 6 if has_swatch else 0) + text_width(label, size) + (size * 0.3 if kind == "run" else 18)
-        if x > x0 and ((column and not kind.startswith("heat")) or x + w > x0 + room):
+        # in a column each entry takes its own line, but the words of one sentence run on
+        running = kind == "run" and prev == "run"
+        if x > x0 and ((column and not kind.startswith("heat") and not running) or x + w > x0 + room):
             x, y = x0, y + line_h
+        prev = kind
         top = y + (line_h - sw) / 2
         if kind == "tp":
             g.add(_cross(dwg, x + sw / 2, top + sw / 2, CROSS * 0.9, cls="tpkey"))
