@@ -225,8 +225,13 @@ def zone(atlas: Atlas, slug: str) -> Ctx:
             "zone": z, "muscles": ms, "lookup": urls.lookup([slug]), "_map": svg}
 
 
+def split_zones(values: list[str]) -> list[str]:
+    """Zone slugs from ``zones`` values, comma-separated or repeated, each once, in order."""
+    return list(dict.fromkeys(z.strip() for v in values for z in v.split(",") if z.strip()))
+
+
 def parse_zones(values: list[str], known: dict[str, Any]) -> list[str]:
-    zs = list(dict.fromkeys(z.strip() for v in values for z in v.split(",") if z.strip()))
+    zs = split_zones(values)
     unknown = [z for z in zs if z not in known]
     if unknown:
         raise BadRequest("unknown zone(s): " + ", ".join(unknown[:20]))
@@ -241,8 +246,7 @@ def referring_selection(referer: str, host: str, known: dict[str, Any]) -> list[
     parts = urlsplit(referer)
     if parts.netloc != host or parts.path != "/lookup":
         return []
-    values = [v for k, v in parse_qsl(parts.query) if k == "zones"]
-    return [z for z in dict.fromkeys(z.strip() for v in values for z in v.split(",")) if z in known][:59]
+    return [z for z in split_zones([v for k, v in parse_qsl(parts.query) if k == "zones"]) if z in known][:59]
 
 
 def lookup_results(atlas: Atlas, zone_values: list[str], limit: int = 25) -> Ctx:
@@ -286,7 +290,7 @@ def lookup(atlas: Atlas, zone_values: list[str], limit: int = 25) -> Ctx:
                      for z in selected],
         **data, "_regions": regions, "_maps": maps, "_clear": urls.lookup(),
         "_aspects": {v: _aspect(svg) or 0.5 for v, svg in maps.items()},
-        "_marked": bool(selected), "_marked_css": marked_css(selected),
+        "_marked_css": marked_css(selected),
     }
 
 

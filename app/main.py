@@ -153,9 +153,9 @@ def declared_params(candidates: list[BaseRoute]) -> Callable[[Scope], frozenset[
 
     def find(scope: Scope) -> frozenset[str] | None:
         probe = {**scope, "method": "GET"}
-        for route, names in routes:
+        for route, declared in routes:
             if route.matches(probe)[0] is Match.FULL:
-                return names
+                return declared
         return None
 
     return find

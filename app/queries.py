@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -338,12 +338,6 @@ class Candidate:
     pattern_size: int
 
 
-def pattern_sizes(conn: sqlite3.Connection) -> dict[tuple[str, str], int]:
-    """How many zones each (muscle, side) refers to: the specificity tie-break of the lookup."""
-    return {(r["muscle"], r["muscle_side"]): r["n"] for r in conn.execute(
-        "SELECT muscle, muscle_side, count(DISTINCT zone) AS n FROM referral GROUP BY muscle, muscle_side")}
-
-
 @dataclass(frozen=True)
 class ReferralIndex:
     """Every referral by zone, read once: a lookup is then dictionary work, with no query per request.
@@ -368,7 +362,9 @@ def referral_index(conn: sqlite3.Connection) -> ReferralIndex:
         by_zone[zone].append((muscle, side, ess, labels))
     info = {r["slug"]: {"name": r["name"], "latin": r["latin"], "region": r["region"]}
             for r in conn.execute("SELECT slug, name, latin, region FROM muscle")}
-    return ReferralIndex(by_zone=dict(by_zone), info=info, sizes=pattern_sizes(conn))
+    # how many zones each (muscle, side) refers to: the specificity tie-break of the lookup
+    sizes = Counter((muscle, side) for _, muscle, side in by_key)
+    return ReferralIndex(by_zone=dict(by_zone), info=info, sizes=dict(sizes))
 
 
 def lookup(index: ReferralIndex, selected: list[str]) -> list[Candidate]:

@@ -200,7 +200,7 @@ def _without_arms(c: _Candidate, zobj: dict[str, queries.Row]) -> _Candidate:
             or any(m.region in ARM_REGIONS for m in c.muscles):
         return c
     body = paths.geometry(geo.armless).buffer(1.0)
-    if any(_off_body(d, body) for d in [z.d for z in c.zones.values()] + [m.whole or m.d for m in c.muscles]):
+    if not all(_on_body(d, body, 0.9) for d in [z.d for z in c.zones.values()] + [m.whole or m.d for m in c.muscles]):
         return c  # part of it lies on an arm after all (a chest muscle reaching the humerus)
     c.geo = _armless_geo(geo)
     c.muscles = [_whole(m) for m in c.muscles]
@@ -220,21 +220,16 @@ def _armless_plate(geo: ViewGeometry, muscles: list[MuscleDrawing]) -> tuple[Vie
     trunk, head and legs are kept, drawn whole where the near hand had cut them."""
     body = paths.geometry(geo.armless).buffer(1.0)
     kept = [_whole(m) for m in muscles
-            if m.region not in ARM_REGIONS - {"shoulder"} and not _off_body(m.whole or m.d, body)]
+            if m.region not in ARM_REGIONS - {"shoulder"} and _on_body(m.whole or m.d, body, 0.9)]
     return _armless_geo(geo), kept
 
 
-def _off_body(d: str, body: BaseGeometry) -> bool:
-    """Whether a tenth or more of a shape lies off the armless body (on an arm)."""
+def _on_body(d: str, body: BaseGeometry, share: float) -> bool:
+    """Whether at least ``share`` of a shape lies on the armless body: nine tenths for a muscle or
+    zone (the rest would lie on an arm), half for a bone (the scapula and clavicle reach under the
+    shoulder's cut: kept, trimmed to it)."""
     g = paths.geometry(d)
-    return bool(g.area > 0 and g.intersection(body).area < 0.9 * g.area)
-
-
-def _on_body(d: str, body: BaseGeometry) -> bool:
-    """Whether at least half a bone lies on the armless body (the scapula and clavicle reach
-    under the shoulder's cut: kept, trimmed to it)."""
-    g = paths.geometry(d)
-    return bool(g.area > 0 and g.intersection(body).area >= 0.5 * g.area)
+    return bool(g.area == 0 or g.intersection(body).area >= share * g.area)
 
 
 def _clipped(d: str, body: BaseGeometry) -> str:
@@ -254,7 +249,7 @@ def _armless_geo(geo: ViewGeometry) -> ViewGeometry:
     # the arm's bones go with the arm (by name: on a side view the arm lies within the trunk's
     # outline); the others are drawn whole where the near hand had cut them
     bones = tuple((ident, _clipped(whole or d, body), "") for ident, d, whole in geo.bones
-                  if not ARM_BONES.search(ident) and _on_body(whole or d, body))
+                  if not ARM_BONES.search(ident) and _on_body(whole or d, body, 0.5))
     return replace(geo, silhouette=geo.armless, details=geo.armless_details, bounds=paths.bounds(geo.armless),
                    bones=bones)
 

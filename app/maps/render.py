@@ -51,8 +51,8 @@ HEAT_PALETTES: dict[str, tuple[str, ...]] = {
     "greyscale": ("#c4c4c4", "#9c9c9c", "#747474", "#4a4a4a", "#1a1a1a"),
 }
 HEAT_LEVELS = 5
-THIN_SHEETS = ("platysma",)
-SHEET_PLATES = ("plate-all", "plate-superficial")  # muscles a plate draws translucent, so what lies under them shows
+THIN_SHEETS = ("platysma",)  # muscles a plate draws translucent, so what lies under them shows
+SHEET_PLATES = ("plate-all", "plate-superficial")
 PLATES = ("superficial", "deep", "all")
 
 # sizes in canvas units, which are pixels when the picture is 1200 pixels wide

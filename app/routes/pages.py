@@ -112,11 +112,12 @@ def lookup_toggle(request: Request, atlas: AtlasDep, zone: str = "") -> Response
     page are the same for every selection, so their links cannot carry it. With JavaScript the page
     toggles the zone itself and never comes here."""
     try:
-        (z,) = contexts.parse_zones([zone], atlas.zone_objects) or ("",)
-    except (contexts.BadRequest, ValueError):
+        zs = contexts.parse_zones([zone], atlas.zone_objects)
+    except contexts.BadRequest:
+        zs = []
+    if len(zs) != 1:
         return error_page(request, 400, "zone: give one known zone slug, e.g. ?zone=right-heel")
-    if not z:
-        return error_page(request, 400, "zone: give one known zone slug, e.g. ?zone=right-heel")
+    z = zs[0]
     selected = contexts.referring_selection(request.headers.get("referer", ""), request.url.netloc,
                                             atlas.zone_objects)
     nxt = [x for x in selected if x != z] if z in selected else [*selected, z]
