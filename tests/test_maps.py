@@ -196,3 +196,20 @@ def test_a_referral_map_names_where_its_pattern_comes_from(client: TestClient) -
     assert "Pattern after Simons et al. 1999, ch. 22" in legend("/maps/muscles/infraspinatus.svg")
     assert "Pattern after Kim et al. 2009" in legend("/maps/muscles/abductor-pollicis-brevis.svg")
     assert "Pattern after Travell et al. 1992" in legend("/maps/muscles/soleus.svg?tp=1")
+
+
+def test_every_condition_map_has_a_size_at_small_widths(client: TestClient) -> None:
+    """Large text on a small picture once left the figures no room (a negative height: a 500 for the
+    PNG). Every heat map keeps a positive size at the smallest width (240 and 480 px both draw text at
+    its largest, so they share one layout)."""
+    mapped = 0
+    for c in client.get("/api/conditions").json():
+        if c["muscle_count"] == 0:  # nothing refers there: a 404 that says so, never an empty picture
+            r = client.get(f"/maps/conditions/{c['slug']}.svg?width=240")
+            assert r.status_code == 404 and "with muscles to map" in r.json()["detail"]
+            continue
+        mapped += 1
+        root = _svg(client, f"/maps/conditions/{c['slug']}.svg?width=240&legend=true")
+        _, _, w, h = (float(v) for v in root.get("viewBox", "").split())
+        assert w > 0 and h > 0 and int(root.get("height", "0")) > 0, (c["slug"], w, h)
+    assert mapped >= 10

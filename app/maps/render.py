@@ -399,7 +399,10 @@ def _rows(slots: list[_Slot], max_w: float, max_h: float, head_h: float, tall: b
                 heights.append(room / sum(s.aspect * rel[id(s)] for s in row))
             total = sum(heights) + len(rows) * head_h + GAP * (len(rows) - 1)
             if total > max_h:
-                f = (max_h - len(rows) * head_h - GAP * (len(rows) - 1)) / sum(heights)
+                room_h = max_h - len(rows) * head_h - GAP * (len(rows) - 1)
+                if nrows > 1 and room_h < 0.3 * max_h:
+                    continue  # the headers would take the height meant for the figures (large text, low canvas)
+                f = max(room_h, 1.0) / sum(heights)
                 heights = [h * f for h in heights]
                 total = max_h
             width = max(sum(h * rel[id(s)] * s.aspect + s.margin_l + s.margin_r for s in row) + GAP * (len(row) - 1)
@@ -1174,9 +1177,17 @@ def render(
                      if (need := _header_need(s, t)) > s.fig_w + s.margin_l + s.margin_r + 0.5]
             if not short:
                 break
+            saved = [(s.margin_l, s.margin_r, s.fig_w) for s in slots]
             for s, need in short:
                 s.margin_l = s.margin_r = (need - s.fig_w) / 2 + 1
             rows, beside = _arrange(slots, items, title, opts, t, head_h, legend_col)
+            if any(s.scale <= 0 or s.fig_w < 0.5 * w for s, (_, _, w) in zip(slots, saved, strict=True)):
+                # headers too long for any row (large text on a small picture): the margins would
+                # leave the figures little or no room, so the headers are fitted to them instead
+                for s, (ml, mr, _) in zip(slots, saved, strict=True):
+                    s.margin_l, s.margin_r = ml, mr
+                rows, beside = _arrange(slots, items, title, opts, t, head_h, legend_col)
+                break
     content_w = max(sum(s.width for s in row) + GAP * (len(row) - 1) for row in rows)
     content_h = sum(head_h + max(s.fig_h for s in row) for row in rows) + GAP * (len(rows) - 1)
     side_w = legend_col + GAP if beside else 0.0

@@ -140,4 +140,4 @@ def condition_map(slug: str, fmt: Annotated[str, figures.FMT_PATH], atlas: Atlas
                                    _opts(width, labels, legend, scheme, source=atlas.base_url + urls.condition(slug)),
                                    both_sides=None if sides is Sides.auto else sides is Sides.both,
                                    counted=[m["name"] for m in c["muscles"]])
-    return _image(svg, fmt, f"condition '{slug}'", width, pool)
+    return _image(svg, fmt, f"condition '{slug}'" + (" with muscles to map" if c is not None else ""), width, pool)
