@@ -11,6 +11,7 @@ attribution line in its footer.
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -118,6 +119,10 @@ class _Handout(FPDF):
         self.ln(1.5)
 
 
+def _unsided(name: str) -> str:
+    return re.sub(r"\s*\((right|left)\)$", "", name)
+
+
 def _build(m: dict[str, Any], png: bytes, url: str, created: datetime | None) -> _Handout:
     pdf = _Handout(url)
     pdf.set_title(f"{m['name']} - Trigger-Point Atlas handout")
@@ -159,13 +164,20 @@ def _build(m: dict[str, Any], png: bytes, url: str, created: datetime | None) ->
         pdf.para(m[key], label=f"{key.capitalize()}:")
 
     pdf.heading("Trigger points and referral")
+    said: dict[tuple[tuple[str, ...], tuple[str, ...]], str] = {}
     for tp in m["trigger_points"]:
         pdf.keep(3 * 9 * 1.35 + 10 * 1.35)
         pdf.para(tp["label"], 10, style="B")
         pdf.para(tp["location"], indent=10)
-        pdf.para(", ".join(z["name"] for z in tp["referral"]["essential"]), label="Essential:", indent=10)
-        if tp["referral"]["spillover"]:
-            pdf.para(", ".join(z["name"] for z in tp["referral"]["spillover"]), label="Spillover:", indent=10)
+        # the side once, in the map's caption: "(right)" after every zone only repeated it
+        ess, spill = (tuple(_unsided(z["name"]) for z in tp["referral"][k]) for k in ("essential", "spillover"))
+        if (ess, spill) in said:  # a pattern the point shares with one above is named, not listed again
+            pdf.para(f"the same as {said[ess, spill]}.", label="Referral:", indent=10)
+            continue
+        said[ess, spill] = re.split(r"\s*\(", tp["label"], maxsplit=1)[0]
+        pdf.para(", ".join(ess), label="Essential:", indent=10)
+        if spill:
+            pdf.para(", ".join(spill), label="Spillover:", indent=10)
 
     n = m["needling"]
     pdf.heading("Dry needling" + ("" if n["needled"] else " \u2013 not needled in ordinary practice"))

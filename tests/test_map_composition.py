@@ -282,8 +282,8 @@ def test_plates_layer_the_muscles(client: TestClient) -> None:
     root, deep = links("/maps/posterior.svg?plate=deep")
     assert "plate-deep" in root.get("class", "") and deep
     assert all("deep" in a.get("class", "").split() for a in deep)
-    ghosts = [g for g in root.iter(f"{NS}g") if "ghost" in g.get("class", "").split()]
-    assert ghosts and all(g.get("aria-hidden") == "true" for g in ghosts)  # faint, not clickable
+    # the deep plate is the deep layer alone, over the skeleton: no ghosts of the superficial one
+    assert not [g for g in root.iter() if "superficial" in (g.get("class") or "").split()]
     root, both = links("/maps/posterior.svg?plate=all&labels=false")
     classes = [a.get("class", "").split() for a in both]
     first_superficial = next(i for i, c in enumerate(classes) if "superficial" in c)

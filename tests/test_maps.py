@@ -213,3 +213,28 @@ def test_every_condition_map_has_a_size_at_small_widths(client: TestClient) -> N
         _, _, w, h = (float(v) for v in root.get("viewBox", "").split())
         assert w > 0 and h > 0 and int(root.get("height", "0")) > 0, (c["slug"], w, h)
     assert mapped >= 10
+
+
+def _panels(root: ET.Element) -> list[tuple[str, set[str]]]:
+    """(header text, trigger points marked) of every panel of a map."""
+    out = []
+    for g in root.iter(f"{NS}g"):
+        if "map-panel" in (g.get("class") or "").split():
+            head = " ".join(t.text or "" for t in g.iter(f"{NS}text") if t.get("class") == "head")
+            tps = {m.get("data-tp", "") for m in g.iter(f"{NS}g") if m.get("data-tp")}
+            out.append((head, tps))
+    return out
+
+
+def test_trigger_points_that_refer_to_different_places_get_a_panel_each(client: TestClient) -> None:
+    """As the manual draws temporalis (four figures) and gluteus minimus (anterior and posterior
+    points): one panel per trigger point, headed by it and marking it alone."""
+    for slug, n in (("temporalis", 4), ("gluteus-minimus", 2)):
+        panels = _panels(_svg(client, f"/maps/muscles/{slug}.svg"))
+        assert [h.split(" · ")[0] for h, _ in panels] == [f"TP{k}" for k in range(1, n + 1)], panels
+        assert all(len(tps) == 1 for _, tps in panels), panels
+        assert len({next(iter(tps)) for _, tps in panels}) == n
+    # infraspinatus' points share the front-of-shoulder pattern: one composite, every point on it
+    panels = _panels(_svg(client, "/maps/muscles/infraspinatus.svg"))
+    assert not any(h.startswith("TP") for h, _ in panels)
+    assert max(len(tps) for _, tps in panels) == 3

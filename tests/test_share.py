@@ -88,3 +88,16 @@ def test_muscle_handout_pdf(client: TestClient) -> None:
     assert client.get("/muscles/nope.pdf").status_code == 404
     html = client.get("/muscles/upper-trapezius", headers={"accept": "text/html"}).text
     assert 'href="/muscles/upper-trapezius.pdf"' in html
+
+
+def test_a_handout_names_a_shared_pattern_once_and_the_side_once(client: TestClient) -> None:
+    """Infraspinatus TP1 and TP2 refer to the same zones: the second says so instead of repeating
+    the list, and no zone carries "(right)" (the caption says which side is drawn)."""
+    reader = PdfReader(io.BytesIO(client.get("/muscles/infraspinatus.pdf").content))
+    text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+    m = client.get("/api/muscles/infraspinatus").json()
+    tp1, tp2 = m["trigger_points"][:2]
+    assert [z["slug"] for z in tp1["referral"]["spillover"]] == [z["slug"] for z in tp2["referral"]["spillover"]]
+    assert "Referral: the same as TP1." in text
+    assert text.count("Spillover:") == 1
+    assert "(right)" not in text and "Right side shown" in text

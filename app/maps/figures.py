@@ -30,6 +30,7 @@ from app.maps.render import (
     ViewGeometry,
     ZoneDrawing,
     heat_level,
+    key_name,
     render,
 )
 from app.urls import urls
@@ -848,7 +849,8 @@ def muscle_map(conn: sqlite3.Connection, slug: str, opts: Options, views: list[s
     name = queries.name_of(conn, "muscle", slug)
     if name is None or (tp is not None and not 1 <= tp <= queries.trigger_point_count(conn, slug)):
         return None
-    panels = muscle_panels(conn, slug, views, links, tp)
+    panels = (tp is None and views is None and per_trigger_point(conn, slug, links)) or \
+        muscle_panels(conn, slug, views, links, tp)
     if not panels:
         return None
     which = f"trigger point {tp}" if tp is not None else "trigger points"
@@ -861,6 +863,48 @@ def muscle_map(conn: sqlite3.Connection, slug: str, opts: Options, views: list[s
     words = f"Pattern after {'; '.join(cited)}".split() if cited else []
     extra = (*opts.extra_legend, *(f"\t{w}" for w in words))
     return render(panels, title, desc, replace(opts, plate=None, extra_legend=extra), map_id=map_id)
+
+
+def _distinct(patterns: list[dict[str, str]]) -> bool:
+    """Whether every trigger point refers mostly somewhere else: no two share half their essential zones."""
+    ess = [{z for z, k in p.items() if k == "essential"} for p in patterns]
+    return all(a and b and len(a & b) < 0.5 * len(a | b) for i, a in enumerate(ess) for b in ess[i + 1:])
+
+
+def per_trigger_point(conn: sqlite3.Connection, slug: str, links: bool = False) -> list[Panel]:
+    """One panel a trigger point, headed by its label, when the muscle's two to four trigger points
+    each refer somewhere else (temporalis, gluteus minimus): the manual draws each pattern in its own
+    figure, and one union of them all hides which point sends pain where. Panels of one view show the
+    same stretch of it, so they read as a set. Empty when the muscle is better drawn as one pattern
+    (one trigger point, patterns that overlap, or more than four panels)."""
+    n = queries.trigger_point_count(conn, slug)
+    if not 2 <= n <= 4 or not _distinct([queries.muscle_pattern(conn, slug, "right", k) for k in range(1, n + 1)]):
+        return []
+    panels: list[tuple[Panel, TriggerPointMark]] = []
+    for k in range(1, n + 1):
+        ps = muscle_panels(conn, slug, None, links, k)
+        marked = [p for p in ps if p.marks]
+        if not marked:
+            return []
+        # the view that shows the point and most of its pattern; a second only for zones it cannot show
+        best = max(marked, key=lambda p: len(drawn_zones([p])))
+        panels += [(p, best.marks[0]) for p in ps if p is best or drawn_zones([p]) - drawn_zones([best])]
+    if len(panels) > 4:
+        return []
+    by_view: dict[str, list[Box]] = {}
+    for pn, _ in panels:
+        if pn.crop is not None:
+            by_view.setdefault(pn.geometry.view, []).append(pn.crop)
+    out = []
+    for pn, mark in panels:
+        crops = by_view.get(pn.geometry.view, [])
+        crop = (min(c[0] for c in crops), min(c[1] for c in crops), max(c[2] for c in crops),
+                max(c[3] for c in crops)) if crops else None
+        words = key_name(mark)
+        heading = f"{mark.label} · {words}" if words else mark.label
+        # a close-up's header names the part by its compass ("face →"); a whole view's, the region
+        out.append(replace(pn, crop=crop, heading=heading, subheading="" if pn.closeup else pn.subheading))
+    return out
 
 
 def short_citation(src: queries.Row) -> str:

@@ -233,21 +233,21 @@ def _style(c: dict[str, str], t: float) -> str:
         f".fib{{fill:none;stroke:{c['mline']};stroke-width:.45;opacity:.55;pointer-events:none}}"
         # tendon and aponeurosis in the pearly white of anatomy plates, over the fibres
         f".tendon{{fill:{c['tendon']};stroke:{c['mline']};stroke-width:.5;stroke-opacity:.7;pointer-events:none}}"
-        f".subject .m .tendon{{fill-opacity:.15}}"
         # on a referral map the muscle's pale body, fibres and tendon lie under its zones (.mbody)
-        # and its outline over them, with a faint tint to catch the pointer
-        f".subject .m path.shape{{fill:{c['mfill']};fill-opacity:.06;stroke-width:1.6}}"
+        # and only its outline over them: a tint over a zone made two reds of one kind of zone
+        # (the shape keeps a transparent fill to catch the pointer)
+        f".subject .m .tendon{{fill-opacity:0}}"
+        f".subject .m path.shape{{fill:{c['mfill']};fill-opacity:0;stroke-width:1.6}}"
         f".mbody{{fill:{c['mfill']};fill-opacity:.75;stroke:none;pointer-events:none}}"
         f".subject .m .fib,.under .fib{{stroke-width:.7;opacity:.8}}"
         f".subject .m.deep path.shape{{stroke-dasharray:5 3}}"
         f".over{{fill:none;stroke:{c['edge']};stroke-width:.9;opacity:.9;pointer-events:none}}"
-        f".overbg{{fill:none;stroke:#ffffff;stroke-width:2.6;opacity:.6;pointer-events:none}}"
         f".plate-all .m.deep path.shape{{fill-opacity:.22;stroke-dasharray:4 3}}"
         f".plate-superficial .m.deep,.deep-off .m.deep{{display:none}}"
-        f".plate-deep .m.superficial{{pointer-events:none}}"
-        f".plate-deep .m.superficial path.shape,.m.ghost path.shape{{fill:none;stroke-opacity:.5;"
-        f"stroke-dasharray:3 3;stroke-width:.8}}"
-        f".plate-deep .m.superficial .fib,.m.ghost .fib{{display:none}}"
+        # the deep plate is the layer under the superficial muscles, over the skeleton, as an
+        # atlas's deep plate: dashed ghosts of the removed layer only cluttered it (a page that
+        # switches plates hides them; a map drawn for the deep plate leaves them out)
+        f".plate-deep .m.superficial{{display:none}}"
         f".plate-deep .m.deep path.shape{{fill-opacity:.6;stroke-dasharray:none}}"
         # on a plate the muscles are painted opaque in their stacking order, so a muscle lying under
         # another is hidden by it, as in an ecorche, instead of showing through as a collage
@@ -582,7 +582,10 @@ def _header(ctx: _Ctx, slot: _Slot, g: Group, head_h: float) -> None:
     left, right, words = _sides(slot)
     heading = "" if ctx.single else (p.heading or p.geometry.title)
     y1 = slot.y + HEAD * t
-    if words and words.split()[0].lower() not in heading.lower():
+    sub_bits = [p.subheading, p.compass]
+    if words and p.heading:  # a panel named for its trigger point keeps its header short: the side goes below
+        sub_bits.insert(0, words.lower())
+    elif words and words.split()[0].lower() not in heading.lower():
         heading = f"{heading} · {words}" if heading else words
     hw = text_width(heading, HEAD * t, "semibold") if heading else 0.0
     corner_l = corner_r = ""
@@ -590,7 +593,7 @@ def _header(ctx: _Ctx, slot: _Slot, g: Group, head_h: float) -> None:
         for k in range(3):
             corner_l, corner_r = _SIDE_WORDS[left][k], _SIDE_WORDS[right][k]
             need = max(text_width(corner_l, SIDE * t, "bold"), text_width(corner_r, SIDE * t, "bold")) + 10
-            if (w - hw) / 2 >= need or k == 2:
+            if (w - hw) / 2 - (0.0 if heading else 0.1 * w) >= need or k == 2:  # without a heading they sit inset
                 break
     corner = max(text_width(corner_l, SIDE * t, "bold"), text_width(corner_r, SIDE * t, "bold")) + 8 if left else 0.0
     room = w - 2 * corner - 4
@@ -598,7 +601,6 @@ def _header(ctx: _Ctx, slot: _Slot, g: Group, head_h: float) -> None:
         txt = dwg.text(heading, insert=(cx, y1), text_anchor="middle", class_="head")
         _fit(txt, hw, room)
         g.add(txt)
-    sub_bits = [p.subheading, p.compass]
     if left:  # inset from the panel's edges, so neighbouring panels never read "Left side Left side"
         inset = max(min(0.1 * w, (w - hw) / 2 - corner - 6), (w - hw) / 2 - corner - 40, 0.0) if heading else 0.1 * w
         g.add(dwg.text(corner_l, insert=(x0 + inset, y1), class_="side"))
@@ -681,34 +683,32 @@ def _muscles(ctx: _Ctx, g: Group, slot: _Slot, f: Affine, plate: str | None, out
     rect = (slot.x + slot.margin_l, slot.y, slot.x + slot.margin_l + slot.fig_w, slot.y + slot.fig_h)
     ms = _paint_order([m for m in slot.panel.muscles if paths.overlap(f.box(m.box), rect) > 0], plate, opts.deep)
     for m in ms:
-        ghost = plate == "deep" and m.depth != "deep"
-        cls = f"m {m.depth}" + (" ghost" if ghost else "")
+        cls = f"m {m.depth}"
         side_name = f"{m.name} ({m.side})" if m.side in ("right", "left") else m.name
         shape = dwg.path(d=paths.transform(m.d, f), class_="shape")
-        if m.href and not ghost:
+        if m.href:
             holder = _link(dwg, m.href, cls, opts.target)
             holder.attribs["aria-label"] = side_name
             holder.attribs["data-muscle"] = m.slug
         else:
             holder = dwg.g(class_=cls)
             holder.attribs["data-muscle"] = m.slug
-            if ghost:
-                holder.attribs["aria-hidden"] = "true"
         shape.set_desc(title=side_name)
         holder.add(shape)
-        if opts.fibres and m.fibres and not ghost and not outline_only:
+        if opts.fibres and m.fibres and not outline_only:
             holder.add(dwg.path(d=paths.transform(m.fibres, f), class_="fib"))
-        if m.tendon and not ghost and not outline_only:
+        if m.tendon and not outline_only:
             holder.add(dwg.path(d=paths.transform(m.tendon, f), class_="tendon"))
         g.add(holder)
 
 
 def _paint_order(ms: list[MuscleDrawing], plate: str | None, deep: bool) -> list[MuscleDrawing]:
     """The muscles of a plate in the order they are painted: deep muscles first, so superficial ones
-    lie over them and catch clicks where they overlap (on the deep plate the superficial layer stays
-    on top as a faint outline that catches nothing)."""
+    lie over them and catch clicks where they overlap (the deep plate is the deep layer alone)."""
     if plate == "superficial" or (plate is None and not deep):
         ms = [m for m in ms if m.depth != "deep"]
+    elif plate == "deep":
+        ms = [m for m in ms if m.depth == "deep"]
     return _unburied(sorted(ms, key=lambda m: m.depth != "deep"))
 
 
@@ -775,9 +775,7 @@ def _chart(ctx: _Ctx, g: Group, slot: _Slot, f: Affine, plate: str | None, head_
     elif plate == "deep":
         ms = [m for m in ms if m.depth == "deep"]
     # what lies over each muscle on this plate, in the order _muscles paints them
-    # (on the deep plate the superficial ghosts are outlines only: they hide nothing)
-    painted = [m for m in _paint_order(list(slot.panel.muscles), plate, ctx.opts.deep)
-               if plate != "deep" or m.depth == "deep"]
+    painted = _paint_order(list(slot.panel.muscles), plate, ctx.opts.deep)
     order = {id(m): i for i, m in enumerate(painted)}
     fx0 = slot.x + slot.margin_l
     fx1 = fx0 + slot.fig_w
@@ -935,9 +933,8 @@ def _panel(ctx: _Ctx, slot: _Slot, pid: str, head_h: float, plate: str | None) -
         over = dwg.g(class_="details-over")
         over.attribs["aria-hidden"] = "true"
         moved = [paths.transform(d, f) for d in geo.details]
-        for cls in ("overbg", "over"):
-            for d in moved:
-                over.add(dwg.path(d=d, class_=cls))
+        for d in moved:  # no white halo: on bare skin it doubled every line into a ring ("0" glyphs)
+            over.add(dwg.path(d=d, class_="over"))
         fig.add(over)
     _muscles(ctx, fig, inner, f, plate, outline_only=plate is None and bool(p.zones and p.muscles))
     g.add(fig)
@@ -973,7 +970,7 @@ def _legend_items(opts: Options, panels: Sequence[Panel]) -> list[tuple[str, str
     keyed: dict[str, str] = {}
     for p in panels if opts.labels else ():  # the key spells out the labels printed beside the X
         for m in p.marks:
-            name = _key_name(m)
+            name = key_name(m)
             if name:
                 keyed.setdefault(m.label, name)
 
@@ -981,7 +978,8 @@ def _legend_items(opts: Options, panels: Sequence[Panel]) -> list[tuple[str, str
         digits = re.sub(r"\D", "", label)
         return (int(digits) if digits else 0, label)
 
-    for label in sorted(keyed, key=number):
+    headed = {p.heading.split(" · ")[0] for p in panels}  # a panel per trigger point names it in its header
+    for label in sorted(set(keyed) - headed, key=number):
         items.append(("key", f"{label}: {keyed[label]}"))
     return items
 
@@ -991,7 +989,7 @@ _KEY = re.compile(r"^\s*(?:TP|TrP)\s*(\d*)(?:/(?:TP|TrP)?\d+)?(?:\s+region\b)?(?
                   re.IGNORECASE)
 
 
-def _key_name(m: TriggerPointMark) -> str:
+def key_name(m: TriggerPointMark) -> str:
     """The trigger point's full label, less what its short label already says ("TP1 (medial belly)")."""
     name = m.name.strip()
     k = _KEY.match(name)
@@ -1016,7 +1014,8 @@ def _legend(ctx: _Ctx, items: list[tuple[str, str]], x0: float, y0: float, room:
         w = (sw + 6 if has_swatch else 0) + text_width(label, size) + (size * 0.3 if kind == "run" else 18)
         # in a column each entry takes its own line, but the words of one sentence run on
         running = kind == "run" and prev == "run"
-        if x > x0 and ((column and not kind.startswith("heat") and not running) or x + w > x0 + room):
+        after_run = prev == "run" and kind != "run"  # the sentence ends its line: a key never runs on from it
+        if x > x0 and ((column and not kind.startswith("heat") and not running) or after_run or x + w > x0 + room):
             x, y = x0, y + line_h
         prev = kind
         top = y + (line_h - sw) / 2
@@ -1085,10 +1084,12 @@ def _header_need(slot: _Slot, t: float) -> float:
     p = slot.panel
     left, _, words = _sides(slot)
     heading = p.heading or p.geometry.title
-    if words and words.split()[0].lower() not in heading.lower():
+    bits = [p.subheading, p.compass]
+    if words and p.heading:
+        bits.insert(0, words.lower())
+    elif words and words.split()[0].lower() not in heading.lower():
         heading = f"{heading} · {words}"
     need = text_width(heading, HEAD * t, "semibold")
-    bits = [p.subheading, p.compass]
     if left:
         need += 2 * (text_width("Right", SIDE * t, "bold") + 12)
         bits.insert(0, "R = right, L = left")
