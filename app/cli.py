@@ -86,7 +86,8 @@ def schema(out: Annotated[Path, typer.Option(help="Folder for the JSON Schema fi
     out.mkdir(parents=True, exist_ok=True)
     models: dict[str, type[BaseModel]] = {
         "muscle": content.Muscle, "zones": content.ZonesFile, "conditions": content.ConditionsFile,
-        "groups": content.GroupsFile, "sources": content.SourcesFile, "figure": figure.FigureView}
+        "groups": content.GroupsFile, "pain_guides": content.PainGuidesFile,
+        "sources": content.SourcesFile, "figure": figure.FigureView}
     for name, model in models.items():
         (out / f"{name}.schema.json").write_text(json.dumps(model.model_json_schema(), indent=2) + "\n")
         typer.echo(f"wrote {out / (name + '.schema.json')}")

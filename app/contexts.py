@@ -263,10 +263,15 @@ def lookup_results(atlas: Atlas, zone_values: list[str], limit: int = 25) -> Ctx
                           "trigger_points": e["trigger_points"]} for e in c.explained],
             "does_not_explain": [{"zone": z, "name": zobj[z]["name"]} for z in c.unexplained],
             "reason": _reason(c, zobj),
+            "guide": None if c.guide is None else {
+                "slug": c.guide.guide, "name": c.guide.name, "position": c.guide.position,
+                "essential": c.guide.essential, "source": c.guide.source},
         })
     return {"zones": selected, "results": results,
-            "scoring": "essential match 1.0, spillover match 0.5, summed over the selected zones; "
-                       "ties: more zones explained, then the more specific pattern"}
+            "scoring": "more of the selected zones explained first; then the order of the manual's pain guide "
+                       "for the area; then the score (essential match 1.0, spillover match 0.5, summed over the "
+                       "selected zones); then the more specific pattern; one entry a muscle, with the side or "
+                       "sides that explain"}
 
 
 def lookup(atlas: Atlas, zone_values: list[str], limit: int = 25) -> Ctx:
@@ -317,7 +322,16 @@ def _reason(c: queries.Candidate, zobj: dict[str, Any]) -> str:
         parts.append("spillover to " + ", ".join(spill))
     if c.unexplained:
         parts.append("does not explain " + ", ".join(zobj[z]["name"] for z in c.unexplained))
-    return f"{c.side.capitalize()} {c.name}: " + "; ".join(parts)
+    if c.guide is not None:
+        parts.append(f"{_ordinal(c.guide.position)} in the pain guide for {c.guide.name.lower()}"
+                     + (" (essential)" if c.guide.essential else ""))
+    who = {"both": f"{c.name} (both sides)", "either": f"{c.name} (either side)"}.get(c.side,
+                                                                                 f"{c.side.capitalize()} {c.name}")
+    return f"{who}: " + "; ".join(parts)
+
+
+def _ordinal(n: int) -> str:
+    return f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
 
 
 def search(atlas: Atlas, q: str) -> Ctx:

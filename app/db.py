@@ -132,6 +132,26 @@ class GroupMemberRow(SQLModel, table=True):
     ordinal: int
 
 
+class PainGuideRow(SQLModel, table=True):
+    """An area of the manual's pain guides (temporal headache, heel pain...)."""
+
+    __tablename__ = "pain_guide"
+    slug: str = Field(primary_key=True)
+    name: str
+    zones: list = Field(sa_column=_json())  # type: ignore[type-arg]
+    source: dict = Field(sa_column=_json())  # type: ignore[type-arg]
+    ordinal: int
+
+
+class PainGuideMuscleRow(SQLModel, table=True):
+    __tablename__ = "pain_guide_muscle"
+    id: int | None = Field(default=None, primary_key=True)
+    guide: str = Field(index=True, foreign_key="pain_guide.slug")
+    muscle: str = Field(index=True, foreign_key="muscle.slug")
+    ordinal: int  # 0 is the muscle the guide lists first
+    essential: bool
+
+
 class ViewRow(SQLModel, table=True):
     __tablename__ = "view"
     view: str = Field(primary_key=True)

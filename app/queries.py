@@ -7,7 +7,7 @@ import re
 import sqlite3
 from collections import Counter, defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from app.maps import paths
@@ -285,16 +285,17 @@ def trigger_point_count(conn: sqlite3.Connection, slug: str) -> int:
 
 
 def muscle_marks(conn: sqlite3.Connection, slug: str, view: str, side: str,
-                 tp: int | None = None) -> list[TriggerPointMark]:
+                 tp: int | frozenset[int] | None = None) -> list[TriggerPointMark]:
     """The muscle's trigger points placed on one view: short label beside the X, full label in the legend.
-    ``tp``: only the trigger point with this number (1 is the first)."""
+    ``tp``: only the trigger point with this number (1 is the first), or those with these numbers."""
+    wanted = None if tp is None else frozenset([tp]) if isinstance(tp, int) else tp
     numbers = {r["id"]: i + 1 for i, r in enumerate(conn.execute(
         "SELECT id FROM trigger_point WHERE muscle = ? ORDER BY ordinal", (slug,)))}
     sql = ("SELECT p.x, p.y, t.id, t.label FROM tp_position p JOIN trigger_point t ON t.id = p.tp "
            "WHERE t.muscle = ? AND p.view = ? AND p.side = ? ORDER BY t.ordinal")
     return [TriggerPointMark(x=r["x"], y=r["y"], label=short_label(r["label"], numbers[r["id"]]), name=r["label"],
                              tp=r["label"])
-            for r in conn.execute(sql, (slug, view, side)) if tp is None or numbers[r["id"]] == tp]
+            for r in conn.execute(sql, (slug, view, side)) if wanted is None or numbers[r["id"]] in wanted]
 
 
 def muscle_pattern(conn: sqlite3.Connection, slug: str, side: str, tp: int | None = None) -> dict[str, str]:
@@ -326,9 +327,23 @@ SPILLOVER_WEIGHT = 0.5
 
 
 @dataclass(frozen=True)
+class GuidePlace:
+    """Where a pain guide puts a muscle for the selected area: the guide, the muscle's place in it (1 is
+    the muscle the manual lists first) and whether the area is in its essential zone."""
+
+    guide: str
+    name: str
+    position: int
+    essential: bool
+    source: Row
+    overlap: int  # how many of the selected zones lie in the guide's area
+    match: float  # that as a share of the area: a selection of one zone belongs to the smallest area holding it
+
+
+@dataclass(frozen=True)
 class Candidate:
     muscle: str
-    side: str
+    side: str  # right, left, both (each side explains some of the selection) or either (midline zones only)
     name: str
     latin: str
     region: str
@@ -336,16 +351,20 @@ class Candidate:
     explained: list[Row]
     unexplained: list[str]
     pattern_size: int
+    guide: GuidePlace | None = None
 
 
 @dataclass(frozen=True)
 class ReferralIndex:
     """Every referral by zone, read once: a lookup is then dictionary work, with no query per request.
-    ``by_zone[zone]`` lists (muscle, side, essential?, trigger-point labels) for each pattern reaching it."""
+    ``by_zone[zone]`` lists (muscle, side, essential?, trigger-point labels) for each pattern reaching it;
+    ``guides[base zone][muscle]`` the pain guides that list the muscle for an area holding that zone."""
 
     by_zone: dict[str, list[tuple[str, str, bool, list[str]]]]
     info: dict[str, Row]  # muscle slug -> name, latin, region
     sizes: dict[tuple[str, str], int]
+    guides: dict[str, dict[str, list[tuple[str, int]]]] = field(default_factory=dict)  # -> (guide, ordinal)
+    guide_info: dict[str, Row] = field(default_factory=dict)  # guide slug -> name, zones, source, essential
 
 
 def referral_index(conn: sqlite3.Connection) -> ReferralIndex:
@@ -364,29 +383,89 @@ def referral_index(conn: sqlite3.Connection) -> ReferralIndex:
             for r in conn.execute("SELECT slug, name, latin, region FROM muscle")}
     # how many zones each (muscle, side) refers to: the specificity tie-break of the lookup
     sizes = Counter((muscle, side) for _, muscle, side in by_key)
-    return ReferralIndex(by_zone=dict(by_zone), info=info, sizes=dict(sizes))
+    guide_info: dict[str, Row] = {}
+    for r in conn.execute("SELECT slug, name, zones, source FROM pain_guide ORDER BY ordinal"):
+        guide_info[r["slug"]] = {"name": r["name"], "zones": _j(r["zones"]), "source": _j(r["source"]),
+                                 "essential": set()}
+    guides: dict[str, dict[str, list[tuple[str, int]]]] = defaultdict(lambda: defaultdict(list))
+    for r in conn.execute("SELECT guide, muscle, ordinal, essential FROM pain_guide_muscle ORDER BY guide, ordinal"):
+        if r["essential"]:
+            guide_info[r["guide"]]["essential"].add(r["muscle"])
+        for z in guide_info[r["guide"]]["zones"]:
+            guides[z][r["muscle"]].append((r["guide"], r["ordinal"]))
+    return ReferralIndex(by_zone=dict(by_zone), info=info, sizes=dict(sizes),
+                         guides={z: dict(ms) for z, ms in guides.items()}, guide_info=guide_info)
+
+
+def base_zone(slug: str) -> str:
+    """The zone's name without its side: 'right-temple' -> 'temple' (a midline zone is its own)."""
+    side, _, rest = slug.partition("-")
+    return rest if side in ("right", "left") and rest else slug
+
+
+def _guide_place(index: ReferralIndex, muscle: str, bases: list[str]) -> GuidePlace | None:
+    """The muscle's place in the guide that covers most of the selection (then the one the selection
+    fills most, then the earliest place)."""
+    overlap: Counter[str] = Counter()
+    ordinal: dict[str, int] = {}
+    for z in dict.fromkeys(bases):
+        for guide, k in index.guides.get(z, {}).get(muscle, ()):
+            overlap[guide] += 1
+            ordinal[guide] = k
+    if not overlap:
+        return None
+    def share(g: str) -> float:
+        return overlap[g] / len(index.guide_info[g]["zones"])
+
+    best = min(overlap, key=lambda g: (-overlap[g], -share(g), ordinal[g], g))
+    g = index.guide_info[best]
+    return GuidePlace(guide=best, name=g["name"], position=ordinal[best] + 1, essential=muscle in g["essential"],
+                      source=g["source"], overlap=overlap[best], match=share(best))
 
 
 def lookup(index: ReferralIndex, selected: list[str]) -> list[Candidate]:
-    """Rank (muscle, side) pairs by how well their referral patterns explain the selected zones.
+    """Rank muscles by how well their referral patterns explain the selected zones, one entry a muscle
+    with the side(s) that explain them.
 
-    Score = sum over selected zones of 1.0 (essential) or 0.5 (spillover only). Ties go to the
-    muscle that explains more of the selection, then to the more specific pattern (fewer zones).
+    First the muscles that explain more of the selection; among those, the clinical order of the
+    manual's pain guide for the area (the guide covering most of the selection: it lists the muscles
+    most likely to cause pain there first, whether the area is their essential zone or spillover; a
+    muscle no guide lists for the area comes after those it lists); then the score, the sum over
+    selected zones of 1.0 (essential) or 0.5 (spillover only); then the more specific pattern.
     """
-    hits: dict[tuple[str, str], list[Row]] = defaultdict(list)
+    hits: dict[str, dict[str, Row]] = defaultdict(dict)
+    sides: dict[str, set[str]] = defaultdict(set)
     for z in selected:
+        sided = base_zone(z) != z
         for muscle, side, ess, labels in index.by_zone.get(z, ()):
-            hits[(muscle, side)].append({"zone": z, "kind": "essential" if ess else "spillover",
-                                         "trigger_points": list(labels)})
+            if sided:
+                sides[muscle].add(side)
+            e = hits[muscle].get(z)
+            if e is None:  # a midline zone is reached by the patterns of both sides: one entry
+                hits[muscle][z] = {"zone": z, "kind": "essential" if ess else "spillover", "trigger_points": list(labels)}
+            else:
+                if ess:
+                    e["kind"] = "essential"
+                e["trigger_points"] += [x for x in labels if x not in e["trigger_points"]]
+    bases = [base_zone(z) for z in selected]
     out = []
-    for (m, side), explained in hits.items():
+    for m, by_zone in hits.items():
+        explained = [by_zone[z] for z in selected if z in by_zone]  # in the order of the selection
         score = sum(ESSENTIAL_WEIGHT if e["kind"] == "essential" else SPILLOVER_WEIGHT for e in explained)
-        got = {e["zone"] for e in explained}
+        s = sides[m]
+        side = "either" if not s else next(iter(s)) if len(s) == 1 else "both"
+        size = max(index.sizes.get((m, x), 0) for x in ("right", "left"))
         info = index.info[m]
         out.append(Candidate(muscle=m, side=side, name=info["name"], latin=info["latin"], region=info["region"],
-                             score=score, explained=explained,  # already in the order of the selection
-                             unexplained=[z for z in selected if z not in got], pattern_size=index.sizes[(m, side)]))
-    out.sort(key=lambda c: (-c.score, -len(c.explained), c.pattern_size, c.name, c.side != "right"))
+                             score=score, explained=explained, unexplained=[z for z in selected if z not in by_zone],
+                             pattern_size=size, guide=_guide_place(index, m, bases)))
+
+    def order(c: Candidate) -> tuple[int, int, float, int, float, int, str]:
+        g = c.guide
+        return (-len(c.explained), -(g.overlap if g else 0), -(g.match if g else 0.0), g.position if g else 10_000,
+                -c.score, c.pattern_size, c.name)
+
+    out.sort(key=order)
     return out
 
 

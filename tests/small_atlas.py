@@ -42,6 +42,11 @@ def make(dest: Path, muscles: frozenset[str] = MUSCLES) -> tuple[Path, Path]:
             kept.append(g)
     groups["groups"] = kept
     (data / "groups.yaml").write_text(yaml.safe_dump(groups, sort_keys=False, allow_unicode=True))
+    guides = yaml.safe_load((data / "pain_guides.yaml").read_text())
+    for g in guides["guides"]:
+        g["muscles"] = [m for m in g["muscles"] if m["muscle"] in muscles]
+    guides["guides"] = [g for g in guides["guides"] if g["muscles"]]
+    (data / "pain_guides.yaml").write_text(yaml.safe_dump(guides, sort_keys=False, allow_unicode=True))
     fig.mkdir()
     for src in (ROOT / "svg").iterdir():
         text = src.read_text()

@@ -274,6 +274,11 @@ def _insert(s: Session, atlas: Atlas, digest: str) -> None:
                           summary=g.summary, notes=g.notes, sources=_dump(g.sources), ordinal=i))  # type: ignore[arg-type]
         for j, member in enumerate(g.members):
             s.add(db.GroupMemberRow(grp=g.slug, muscle=member, ordinal=j))
+    for i, guide in enumerate(c.guides.values()):
+        s.add(db.PainGuideRow(slug=guide.slug, name=guide.name, zones=list(guide.zones),
+                              source=guide.source.model_dump(mode="json"), ordinal=i))
+        for j, gm in enumerate(guide.muscles):
+            s.add(db.PainGuideMuscleRow(guide=guide.slug, muscle=gm.muscle, ordinal=j, essential=gm.essential))
     for view, cv in sorted(atlas.views.items(), key=lambda kv: VIEW_ORDER.index(kv[0])):
         s.add(db.ViewRow(view=view, ordinal=VIEW_ORDER.index(view), title=cv.title, width=cv.width, height=cv.height,
                          right_on_viewer=cv.right_on_viewer, sides=list(cv.sides), silhouette=cv.silhouette.d,
@@ -289,7 +294,8 @@ def _insert(s: Session, atlas: Atlas, digest: str) -> None:
             midline = side == "midline" or not zone_index[slug].sided
             s.add(db.ZoneShapeRow(zone=slug if midline else f"{side}-{slug}", view=view, d=zs.d))
     counts = {"muscles": len(c.muscles), "trigger_points": tp_id, "zones": ordinal, "conditions": len(c.conditions),
-              "groups": len(c.groups), "sources": len(c.sources), "views": len(atlas.views)}
+              "groups": len(c.groups), "pain_guides": len(c.guides), "sources": len(c.sources),
+              "views": len(atlas.views)}
     for key, value in {"input_hash": digest, "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
                        "counts": json.dumps(counts),
                        "undrawn": json.dumps([w.file for w in atlas.warnings]),

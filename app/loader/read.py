@@ -19,6 +19,8 @@ from app.schemas.content import (
     GroupsFile,
     Muscle,
     MuscleGroup,
+    PainGuide,
+    PainGuidesFile,
     Primer,
     Source,
     SourceRef,
@@ -48,6 +50,7 @@ class Content:
     muscles: dict[str, Muscle] = field(default_factory=dict)
     muscle_files: dict[str, str] = field(default_factory=dict)
     groups: dict[str, MuscleGroup] = field(default_factory=dict)
+    guides: dict[str, PainGuide] = field(default_factory=dict)
     primer: Primer | None = None
     about: About | None = None
     problems: list[Problem] = field(default_factory=list)
@@ -135,6 +138,7 @@ def read_content(root: Path) -> Content:
 
     _cross_check(c, rel(root / "conditions.yaml"))
     _read_groups(c, root / "groups.yaml", rel(root / "groups.yaml"))
+    _read_guides(c, root / "pain_guides.yaml", rel(root / "pain_guides.yaml"))
     return c
 
 
@@ -180,6 +184,43 @@ def _read_groups(c: Content, path: Path, file: str) -> None:
             group_names.setdefault(k, g.slug)
         _check_refs(((f"groups[{i}].sources[{j}].source", s) for j, s in enumerate(g.sources)), c, file)
         c.groups[g.slug] = g
+
+
+def _read_guides(c: Content, path: Path, file: str) -> None:
+    """The pain guides: every muscle must exist and refer to at least one of its area's zones (a guide
+    that named a muscle whose pattern misses the area would rank it for pain it does not explain)."""
+    p = c.problems
+    if not path.exists():
+        p.append(Problem(file, "(file)", "missing"))
+        return
+    raw = _load_yaml(path, file, p)
+    if not isinstance(raw, dict) or not isinstance(raw.get("guides"), list):
+        _validate(PainGuidesFile, raw, file, p)
+        return
+    for i, item in enumerate(raw["guides"]):
+        g = _validate(PainGuide, item, file, p, ("guides", i))
+        if g is None:
+            continue
+        if g.slug in c.guides:
+            p.append(Problem(file, f"guides[{i}].slug", f"duplicate slug '{g.slug}'"))
+            continue
+        for j, z in enumerate(g.zones):
+            if z not in c.zones:
+                p.append(Problem(file, f"guides[{i}].zones[{j}]", f"unknown zone '{z}'{did_you_mean(z, c.zones)}"))
+        for j, gm in enumerate(g.muscles):
+            m = c.muscles.get(gm.muscle)
+            where = f"guides[{i}].muscles[{j}]"
+            if m is None:
+                p.append(Problem(file, where, f"unknown muscle '{gm.muscle}'{did_you_mean(gm.muscle, c.muscles)}"))
+                continue
+            ess = {r.zone for tp in m.trigger_points for r in tp.referral.essential}
+            spill = {r.zone for tp in m.trigger_points for r in tp.referral.spillover}
+            if not set(g.zones) & (ess | spill):
+                p.append(Problem(file, where, f"'{gm.muscle}' refers to none of the area's zones {g.zones}"))
+            elif gm.essential and not set(g.zones) & ess:
+                p.append(Problem(file, f"{where}.essential", f"'{gm.muscle}' has none of the area's zones as essential"))
+        _check_refs([(f"guides[{i}].source.source", g.source)], c, file)
+        c.guides[g.slug] = g
 
 
 def _check_refs(refs: Iterable[tuple[str, SourceRef]], c: Content, file: str) -> None:

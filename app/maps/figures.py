@@ -161,7 +161,7 @@ class _Pick:
 
 
 def _candidates(conn: sqlite3.Connection, zones: dict[str, ZoneDrawing], muscle: str | None, side: str,
-                views: list[str] | None, tp: int | None = None) -> list[_Candidate]:
+                views: list[str] | None, tp: int | frozenset[int] | None = None) -> list[_Candidate]:
     """Every view that draws some of the zones or the muscle, zones re-shaped for that view."""
     out = []
     zobj = queries.zone_objects(conn)
@@ -753,9 +753,9 @@ def _panels(picks: list[_Pick], zobj: dict[str, queries.Row], links: bool) -> li
 
 def compose(conn: sqlite3.Connection, zones: dict[str, ZoneDrawing], muscle: str | None = None, side: str = "right",
             views: list[str] | None = None, links: bool = False, weight: dict[str, float] | None = None,
-            closeups: bool = True, align: bool = False, tp: int | None = None) -> list[Panel]:
+            closeups: bool = True, align: bool = False, tp: int | frozenset[int] | None = None) -> list[Panel]:
     """Panels that show every given zone (drawn on some view), the muscle and its trigger points
-    (``tp``: only that one).
+    (``tp``: only that one, or those).
 
     With align, whole-body panels show the same stretch of the body, so they sit side by side at one scale."""
     cands = _candidates(conn, zones, muscle, side, views, tp)
@@ -865,43 +865,76 @@ def muscle_map(conn: sqlite3.Connection, slug: str, opts: Options, views: list[s
     return render(panels, title, desc, replace(opts, plate=None, extra_legend=extra), map_id=map_id)
 
 
-def _distinct(patterns: list[dict[str, str]]) -> bool:
-    """Whether every trigger point refers mostly somewhere else: no two share half their essential zones."""
-    ess = [{z for z, k in p.items() if k == "essential"} for p in patterns]
-    return all(a and b and len(a & b) < 0.5 * len(a | b) for i, a in enumerate(ess) for b in ess[i + 1:])
+def _clusters(patterns: list[dict[str, str]]) -> list[list[int]]:
+    """Trigger points (numbered from 1) grouped by where they refer: a point joins the first group whose
+    essential zones share at least half of its own and the group's (infraspinatus's two lateral points,
+    quadratus lumborum's superficial pair), or starts a group of its own."""
+    groups: list[tuple[list[int], set[str]]] = []
+    for k, p in enumerate(patterns, 1):
+        ess = {z for z, kind in p.items() if kind == "essential"}
+        for members, zones in groups:
+            if ess and len(ess & zones) >= 0.5 * len(ess | zones):
+                members.append(k)
+                zones |= ess
+                break
+        else:
+            groups.append(([k], set(ess)))
+    return [members for members, _ in groups]
+
+
+def _tp_words(numbers: list[int]) -> str:
+    return "TP" + " and TP".join(str(k) for k in numbers) if len(numbers) < 3 else \
+        "TP" + ", TP".join(str(k) for k in numbers[:-1]) + f" and TP{numbers[-1]}"
 
 
 def per_trigger_point(conn: sqlite3.Connection, slug: str, links: bool = False) -> list[Panel]:
-    """One panel a trigger point, headed by its label, when the muscle's two to four trigger points
-    each refer somewhere else (temporalis, gluteus minimus): the manual draws each pattern in its own
-    figure, and one union of them all hides which point sends pain where. Panels of one view show the
-    same stretch of it, so they read as a set. Empty when the muscle is better drawn as one pattern
-    (one trigger point, patterns that overlap, or more than four panels)."""
+    """One panel a trigger point (or a group of points that refer to the same place), headed by it,
+    when the muscle's points refer to two to four different places (temporalis, gluteus minimus,
+    quadratus lumborum's superficial and deep points): the manual draws each pattern in its own figure,
+    and one union of them all hides which point sends pain where. Panels of one view show the same
+    stretch of it, so they read as a set. Empty when the muscle is better drawn as one pattern (one
+    point, points that all refer to the same place, or more than four panels)."""
     n = queries.trigger_point_count(conn, slug)
-    if not 2 <= n <= 4 or not _distinct([queries.muscle_pattern(conn, slug, "right", k) for k in range(1, n + 1)]):
+    if n < 2:
         return []
-    panels: list[tuple[Panel, TriggerPointMark]] = []
-    for k in range(1, n + 1):
-        ps = muscle_panels(conn, slug, None, links, k)
+    patterns = [queries.muscle_pattern(conn, slug, "right", k) for k in range(1, n + 1)]
+    clusters = _clusters(patterns)
+    if not 2 <= len(clusters) <= 4:
+        return []
+    zobj = queries.zone_objects(conn)
+    panels: list[tuple[Panel, str]] = []
+    for members in clusters:
+        merged: dict[str, str] = {}
+        for k in members:
+            for z, kind in patterns[k - 1].items():
+                if merged.get(z) != "essential":
+                    merged[z] = kind
+        zones = {z: ZoneDrawing(slug=z, name=f"{zobj[z]['name']}: {kind}", d="", kind=kind)
+                 for z, kind in sorted(merged.items(), key=lambda zk: zk[1] == "essential")}
+        ps = compose(conn, zones, muscle=slug, links=links, tp=frozenset(members))
         marked = [p for p in ps if p.marks]
         if not marked:
             return []
         # the view that shows the point and most of its pattern; a second only for zones it cannot show
-        best = max(marked, key=lambda p: len(drawn_zones([p])))
-        panels += [(p, best.marks[0]) for p in ps if p is best or drawn_zones([p]) - drawn_zones([best])]
-    if len(panels) > 4:
+        best = max(marked, key=lambda p: (len({m.tp for m in p.marks}), len(drawn_zones([p]))))
+        if len(members) == 1:
+            words = key_name(best.marks[0])
+            heading = f"{best.marks[0].label} · {words}" if words else best.marks[0].label
+        else:
+            heading = _tp_words(members)
+        panels += [(p, heading) for p in ps if p is best or drawn_zones([p]) - drawn_zones([best])]
+    # four whole-body crops in a row draw each too small to read: four only as one close-up a point
+    if len(panels) > 4 or (len(panels) == 4 and len(clusters) < 4 and not all(p.closeup for p, _ in panels)):
         return []
     by_view: dict[str, list[Box]] = {}
     for pn, _ in panels:
         if pn.crop is not None:
             by_view.setdefault(pn.geometry.view, []).append(pn.crop)
     out = []
-    for pn, mark in panels:
+    for pn, heading in panels:
         crops = by_view.get(pn.geometry.view, [])
         crop = (min(c[0] for c in crops), min(c[1] for c in crops), max(c[2] for c in crops),
                 max(c[3] for c in crops)) if crops else None
-        words = key_name(mark)
-        heading = f"{mark.label} · {words}" if words else mark.label
         # a close-up's header names the part by its compass ("face →"); a whole view's, the region
         out.append(replace(pn, crop=crop, heading=heading, subheading="" if pn.closeup else pn.subheading))
     return out

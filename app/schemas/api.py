@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel, Field
 
 
@@ -217,10 +219,19 @@ class LookupZone(BaseModel):
     name: str
 
 
+class LookupGuide(BaseModel):
+    slug: str
+    name: str = Field(description="the area of the manual's pain guide that covers most of the selection")
+    position: int = Field(description="the muscle's place in that guide: 1 is the one listed first")
+    essential: bool = Field(description="the area lies in the muscle's essential zone")
+    source: dict[str, Any]
+
+
 class LookupHit(BaseModel):
     rank: int
     slug: str
-    side: str
+    side: str = Field(description="right, left, both (each side explains part of the selection) or either "
+                                  "(only midline zones selected)")
     name: str
     latin: str
     region: str
@@ -230,6 +241,7 @@ class LookupHit(BaseModel):
     explains: list[LookupMatch]
     does_not_explain: list[LookupZone]
     reason: str
+    guide: LookupGuide | None = None
 
 
 class LookupResults(BaseModel):

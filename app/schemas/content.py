@@ -298,6 +298,32 @@ class GroupsFile(Strict):
     groups: list[MuscleGroup]
 
 
+class GuideMuscle(Strict):
+    muscle: Slug
+    essential: bool  # the area lies in the muscle's essential zone (printed bold in the manual's guide)
+
+
+class PainGuide(Strict):
+    """One area of the manual's pain guides: the muscles whose trigger points refer there, most likely first."""
+
+    slug: Slug
+    name: Line
+    zones: list[Slug] = Field(min_length=1, max_length=8)  # unsided zone slugs that make up the area
+    muscles: list[GuideMuscle] = Field(min_length=1)
+    source: SourceRef
+
+    @field_validator("muscles")
+    @classmethod
+    def _muscles_unique(cls, value: list[GuideMuscle]) -> list[GuideMuscle]:
+        if len({m.muscle for m in value}) != len(value):
+            raise ValueError("a muscle is listed twice")
+        return value
+
+
+class PainGuidesFile(Strict):
+    guides: list[PainGuide]
+
+
 def slug_of_filename(name: str) -> str:
     return re.sub(r"\.ya?ml$", "", name)
 
