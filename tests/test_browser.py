@@ -346,7 +346,9 @@ def test_lookup_candidate_maps_are_readable(page: Page, server: str) -> None:
         page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=maps.nth(i).element_handle())
     boxes = [maps.nth(i).bounding_box() for i in range(2)]
     assert all(b and b["width"] >= 300 for b in boxes)
-    assert boxes[0]["y"] == boxes[1]["y"]  # type: ignore[index]  # two to a row on a desktop screen
+    # two to a row on a desktop screen: side by side (their reasons above them may differ in length)
+    a, b = boxes[0], boxes[1]
+    assert a and b and b["x"] >= a["x"] + a["width"] and abs(a["y"] - b["y"]) < 0.5 * a["height"]
 
 
 _HITS = """() => {
