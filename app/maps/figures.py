@@ -994,7 +994,7 @@ def heat_map(conn: sqlite3.Connection, counts: dict[str, int], title: str, desc:
                      align=True)
     if not panels:
         return None
-    names = list(counted)
+    names = sorted(counted, key=str.lower)  # one alphabetical run: two (primary, then contributing) read as a slip
     extra = opts.extra_legend
     if names:
         extra = (*extra, "Muscles counted (essential and spillover zones):",
