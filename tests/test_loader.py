@@ -157,3 +157,26 @@ def test_a_trigger_point_beyond_a_close_ups_cut_is_not_marked_there(data: Path, 
             "WHERE t.muscle = 'tibialis-anterior' AND t.ordinal = 0 AND p.side = 'right'")}
     assert "foot-medial" not in views
     assert {"anterior", "lateral", "foot-lateral"} <= views
+
+
+def test_a_zone_may_be_essential_on_one_side_and_spillover_on_the_other(data: Path, fig: Path,
+                                                                       tmp_path: Path) -> None:
+    """Contralateral spread (SCM clavicular to the far forehead, gluteus medius over the sacrum) can be
+    written: the same zone on the same side cannot be both, on opposite sides it can."""
+    path = data / "muscles" / "neck" / "upper-trapezius.yaml"
+    doc = yaml.safe_load(path.read_text())
+    ref = doc["trigger_points"][0]["referral"]
+    zone = ref["essential"][0] if isinstance(ref["essential"][0], str) else ref["essential"][0]["zone"]
+    ref["spillover"] = [*(ref.get("spillover") or []), {"zone": zone, "side": "contralateral"}]
+    path.write_text(yaml.safe_dump(doc))
+    db = tmp_path / "ok.sqlite"
+    build(data, fig, db)
+    rows = sqlite3.connect(db).execute(
+        "SELECT zone, kind FROM referral WHERE muscle = 'upper-trapezius' AND muscle_side = 'right' AND zone LIKE ?",
+        (f"%-{zone}",)).fetchall()
+    assert (f"right-{zone}", "essential") in rows and (f"left-{zone}", "spillover") in rows
+    ref["spillover"][-1] = {"zone": zone, "side": "bilateral"}  # reaches the same side too: a contradiction
+    path.write_text(yaml.safe_dump(doc))
+    with pytest.raises(BuildError) as exc:
+        build(data, fig, tmp_path / "bad.sqlite")
+    assert f"zones both essential and spillover on the same side: ['{zone}']" in "\n".join(map(str, exc.value.problems))

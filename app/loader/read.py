@@ -26,6 +26,7 @@ from app.schemas.content import (
     SourceRef,
     SourcesFile,
     Zone,
+    ZoneRef,
     ZonesFile,
 )
 
@@ -223,6 +224,20 @@ def _read_guides(c: Content, path: Path, file: str) -> None:
         c.guides[g.slug] = g
 
 
+def _targets(refs: Iterable[ZoneRef], c: Content) -> set[tuple[str, str]]:
+    """(zone, side relative to the trigger point) pairs a referral list reaches; a midline zone has one side."""
+    out: set[tuple[str, str]] = set()
+    for r in refs:
+        z = c.zones.get(r.zone)
+        if z is not None and not z.sided:
+            out.add((r.zone, "midline"))
+        else:
+            sides = {"ipsilateral": ("ipsilateral",), "contralateral": ("contralateral",),
+                     "bilateral": ("ipsilateral", "contralateral")}[r.side.value]
+            out |= {(r.zone, side) for side in sides}
+    return out
+
+
 def _check_refs(refs: Iterable[tuple[str, SourceRef]], c: Content, file: str) -> None:
     for where, ref in refs:
         if ref.source not in c.sources:
@@ -257,9 +272,12 @@ def _cross_check(c: Content, conditions_file: str) -> None:
                 for z, zref in enumerate(getattr(tp.referral, kind)):
                     if zref.zone not in c.zones:
                         p.append(Problem(f, f"trigger_points[{t}].referral.{kind}[{z}]", f"unknown zone '{zref.zone}'"))
-            both = {z.zone for z in tp.referral.essential} & {z.zone for z in tp.referral.spillover}
+            # a zone may be essential on one side and spillover on the other (SCM's forehead, gluteus
+            # medius over the sacrum): only the same zone on the same side cannot be both
+            both = {z[0] for z in _targets(tp.referral.essential, c) & _targets(tp.referral.spillover, c)}
             if both:
-                p.append(Problem(f, f"trigger_points[{t}].referral", f"zones both essential and spillover: {sorted(both)}"))
+                p.append(Problem(f, f"trigger_points[{t}].referral",
+                                 f"zones both essential and spillover on the same side: {sorted(both)}"))
         _check_refs(refs, c, f)
         for j, cl in enumerate(m.conditions):
             if cl.condition not in c.conditions:
