@@ -284,11 +284,16 @@ def trigger_point_count(conn: sqlite3.Connection, slug: str) -> int:
     return int(conn.execute("SELECT count(*) FROM trigger_point WHERE muscle = ?", (slug,)).fetchone()[0])
 
 
+def _numbers(tp: int | frozenset[int] | None) -> frozenset[int] | None:
+    """Trigger-point numbers (1 is the first) as a set: one number, several, or None for all."""
+    return None if tp is None else frozenset([tp]) if isinstance(tp, int) else tp
+
+
 def muscle_marks(conn: sqlite3.Connection, slug: str, view: str, side: str,
                  tp: int | frozenset[int] | None = None) -> list[TriggerPointMark]:
     """The muscle's trigger points placed on one view: short label beside the X, full label in the legend.
     ``tp``: only the trigger point with this number (1 is the first), or those with these numbers."""
-    wanted = None if tp is None else frozenset([tp]) if isinstance(tp, int) else tp
+    wanted = _numbers(tp)
     numbers = {r["id"]: i + 1 for i, r in enumerate(conn.execute(
         "SELECT id FROM trigger_point WHERE muscle = ? ORDER BY ordinal", (slug,)))}
     sql = ("SELECT p.x, p.y, t.id, t.label FROM tp_position p JOIN trigger_point t ON t.id = p.tp "
@@ -298,16 +303,20 @@ def muscle_marks(conn: sqlite3.Connection, slug: str, view: str, side: str,
             for r in conn.execute(sql, (slug, view, side)) if wanted is None or numbers[r["id"]] in wanted]
 
 
-def muscle_pattern(conn: sqlite3.Connection, slug: str, side: str, tp: int | None = None) -> dict[str, str]:
+def muscle_pattern(conn: sqlite3.Connection, slug: str, side: str,
+                   tp: int | frozenset[int] | None = None) -> dict[str, str]:
     """Zone slug → 'essential' or 'spillover' over all the muscle's trigger points on one side
-    (``tp``: over that one trigger point, numbered from 1 in the muscle's order)."""
+    (``tp``: over that one trigger point, numbered from 1 in the muscle's order, or over those)."""
     out: dict[str, str] = {}
     sql = ("SELECT r.zone, r.kind FROM referral r JOIN trigger_point t ON t.id = r.tp "
            "WHERE r.muscle = ? AND r.muscle_side = ?")
     args: tuple[object, ...] = (slug, side)
-    if tp is not None:
-        sql += " AND t.ordinal = (SELECT ordinal FROM trigger_point WHERE muscle = ? ORDER BY ordinal LIMIT 1 OFFSET ?)"
-        args += (slug, tp - 1)
+    wanted = _numbers(tp)
+    if wanted is not None:
+        ordinals = [r[0] for k, r in enumerate(conn.execute(
+            "SELECT ordinal FROM trigger_point WHERE muscle = ? ORDER BY ordinal", (slug,)), 1) if k in wanted]
+        sql += f" AND t.ordinal IN ({','.join('?' * len(ordinals))})"
+        args += tuple(ordinals)
     for r in conn.execute(sql, args):
         if out.get(r["zone"]) != "essential":
             out[r["zone"]] = r["kind"]

@@ -149,19 +149,26 @@ def did_you_mean(word: str, known: Iterable[str]) -> str:
     return f"; did you mean '{close[0]}'?" if close else ""
 
 
+def _entries(path: Path, file: str, p: list[Problem], key: str, file_model: type[BaseModel],
+             entry_model: type[M]) -> list[tuple[int, M | None]]:
+    """The entries of a file holding one list (``groups:``, ``guides:``), each validated on its own, so
+    one broken entry does not hide the cross-reference problems of the others; none when the file is
+    missing or not such a list (the problem is reported)."""
+    if not path.exists():
+        p.append(Problem(file, "(file)", "missing"))
+        return []
+    raw = _load_yaml(path, file, p)
+    if not isinstance(raw, dict) or not isinstance(raw.get(key), list):
+        _validate(file_model, raw, file, p)
+        return []
+    _validate(file_model, {**raw, key: []}, file, p)  # the file's own keys
+    return [(i, _validate(entry_model, item, file, p, (key, i))) for i, item in enumerate(raw[key])]
+
+
 def _read_groups(c: Content, path: Path, file: str) -> None:
     """Group names (iliopsoas, rotator cuff...): members must be muscles, names must not shadow one."""
     p = c.problems
-    if not path.exists():
-        p.append(Problem(file, "(file)", "missing"))
-        return
-    raw = _load_yaml(path, file, p)
-    if not isinstance(raw, dict) or not isinstance(raw.get("groups"), list):
-        _validate(GroupsFile, raw, file, p)
-        return
-    # entry by entry, so one broken entry does not hide the cross-reference problems of the others
-    _validate(GroupsFile, {**raw, "groups": []}, file, p)
-    entries = [(i, _validate(MuscleGroup, item, file, p, ("groups", i))) for i, item in enumerate(raw["groups"])]
+    entries = _entries(path, file, p, "groups", GroupsFile, MuscleGroup)
     muscle_names = {k.lower(): slug for slug, m in c.muscles.items() for k in [m.name, *m.aliases]}
     group_names: dict[str, str] = {}
     for i, g in entries:
@@ -191,15 +198,7 @@ def _read_guides(c: Content, path: Path, file: str) -> None:
     """The pain guides: every muscle must exist and refer to at least one of its area's zones (a guide
     that named a muscle whose pattern misses the area would rank it for pain it does not explain)."""
     p = c.problems
-    if not path.exists():
-        p.append(Problem(file, "(file)", "missing"))
-        return
-    raw = _load_yaml(path, file, p)
-    if not isinstance(raw, dict) or not isinstance(raw.get("guides"), list):
-        _validate(PainGuidesFile, raw, file, p)
-        return
-    for i, item in enumerate(raw["guides"]):
-        g = _validate(PainGuide, item, file, p, ("guides", i))
+    for i, g in _entries(path, file, p, "guides", PainGuidesFile, PainGuide):
         if g is None:
             continue
         if g.slug in c.guides:

@@ -822,7 +822,7 @@ def drawn_zones(panels: Iterable[Panel]) -> set[str]:
     return {z.slug for p in panels for z in p.zones if p.crop is None or _inside(z.box, p.crop)}
 
 
-def _pattern_zones(conn: sqlite3.Connection, slug: str, side: str = "right", tp: int | None = None
+def _pattern_zones(conn: sqlite3.Connection, slug: str, side: str = "right", tp: int | frozenset[int] | None = None
                    ) -> dict[str, ZoneDrawing]:
     zobj = queries.zone_objects(conn)
     pattern = queries.muscle_pattern(conn, slug, side, tp)
@@ -831,7 +831,7 @@ def _pattern_zones(conn: sqlite3.Connection, slug: str, side: str = "right", tp:
 
 
 def muscle_panels(conn: sqlite3.Connection, slug: str, views: list[str] | None = None,
-                  links: bool = False, tp: int | None = None) -> list[Panel]:
+                  links: bool = False, tp: int | frozenset[int] | None = None) -> list[Panel]:
     return compose(conn, _pattern_zones(conn, slug, tp=tp), muscle=slug, views=views, links=links, tp=tp)
 
 
@@ -867,8 +867,8 @@ def muscle_map(conn: sqlite3.Connection, slug: str, opts: Options, views: list[s
 
 def _clusters(patterns: list[dict[str, str]]) -> list[list[int]]:
     """Trigger points (numbered from 1) grouped by where they refer: a point joins the first group whose
-    essential zones share at least half of its own and the group's (infraspinatus's two lateral points,
-    quadratus lumborum's superficial pair), or starts a group of its own."""
+    essential zones share at least half of its own and the group's (infraspinatus's two upper points,
+    soleus's two calf points), or starts a group of its own."""
     groups: list[tuple[list[int], set[str]]] = []
     for k, p in enumerate(patterns, 1):
         ess = {z for z, kind in p.items() if kind == "essential"}
@@ -889,8 +889,8 @@ def _tp_words(numbers: list[int]) -> str:
 
 def per_trigger_point(conn: sqlite3.Connection, slug: str, links: bool = False) -> list[Panel]:
     """One panel a trigger point (or a group of points that refer to the same place), headed by it,
-    when the muscle's points refer to two to four different places (temporalis, gluteus minimus,
-    quadratus lumborum's superficial and deep points): the manual draws each pattern in its own figure,
+    when the muscle's points refer to two to four different places (temporalis, masseter, gluteus
+    minimus): the manual draws each pattern in its own figure,
     and one union of them all hides which point sends pain where. Panels of one view show the same
     stretch of it, so they read as a set. Empty when the muscle is better drawn as one pattern (one
     point, points that all refer to the same place, or more than four panels)."""
@@ -901,17 +901,9 @@ def per_trigger_point(conn: sqlite3.Connection, slug: str, links: bool = False) 
     clusters = _clusters(patterns)
     if not 2 <= len(clusters) <= 4:
         return []
-    zobj = queries.zone_objects(conn)
     panels: list[tuple[Panel, str]] = []
     for members in clusters:
-        merged: dict[str, str] = {}
-        for k in members:
-            for z, kind in patterns[k - 1].items():
-                if merged.get(z) != "essential":
-                    merged[z] = kind
-        zones = {z: ZoneDrawing(slug=z, name=f"{zobj[z]['name']}: {kind}", d="", kind=kind)
-                 for z, kind in sorted(merged.items(), key=lambda zk: zk[1] == "essential")}
-        ps = compose(conn, zones, muscle=slug, links=links, tp=frozenset(members))
+        ps = muscle_panels(conn, slug, links=links, tp=frozenset(members))
         marked = [p for p in ps if p.marks]
         if not marked:
             return []

@@ -573,6 +573,17 @@ def _sides(slot: _Slot) -> tuple[str, str, str]:
 _SIDE_WORDS = {"R": ("Right side", "Right", "R"), "L": ("Left side", "Left", "L")}
 
 
+def _header_lines(p: Panel, heading: str, words: str) -> tuple[str, list[str]]:
+    """The header's first line and the bits of its second, with the side in words where it belongs:
+    after the view's title, or on the second line of a panel named for its trigger point (kept short)."""
+    bits = [p.subheading, p.compass]
+    if words and p.heading:
+        bits.insert(0, words.lower())
+    elif words and words.split()[0].lower() not in heading.lower():
+        heading = f"{heading} · {words}" if heading else words
+    return heading, bits
+
+
 def _header(ctx: _Ctx, slot: _Slot, g: Group, head_h: float) -> None:
     dwg, t = ctx.dwg, ctx.t
     p = slot.panel
@@ -580,13 +591,8 @@ def _header(ctx: _Ctx, slot: _Slot, g: Group, head_h: float) -> None:
     x0, w = (slot.x + slot.margin_l, slot.fig_w) if p.chart else (slot.x, slot.width)
     cx = x0 + w / 2
     left, right, words = _sides(slot)
-    heading = "" if ctx.single else (p.heading or p.geometry.title)
+    heading, sub_bits = _header_lines(p, "" if ctx.single else (p.heading or p.geometry.title), words)
     y1 = slot.y + HEAD * t
-    sub_bits = [p.subheading, p.compass]
-    if words and p.heading:  # a panel named for its trigger point keeps its header short: the side goes below
-        sub_bits.insert(0, words.lower())
-    elif words and words.split()[0].lower() not in heading.lower():
-        heading = f"{heading} · {words}" if heading else words
     hw = text_width(heading, HEAD * t, "semibold") if heading else 0.0
     corner_l = corner_r = ""
     if left:  # the sides in words at the corners, as long as there is room for them beside the heading
@@ -1083,12 +1089,7 @@ def _header_need(slot: _Slot, t: float) -> float:
     """The width a panel's two header lines take at their full size."""
     p = slot.panel
     left, _, words = _sides(slot)
-    heading = p.heading or p.geometry.title
-    bits = [p.subheading, p.compass]
-    if words and p.heading:
-        bits.insert(0, words.lower())
-    elif words and words.split()[0].lower() not in heading.lower():
-        heading = f"{heading} · {words}"
+    heading, bits = _header_lines(p, p.heading or p.geometry.title, words)
     need = text_width(heading, HEAD * t, "semibold")
     if left:
         need += 2 * (text_width("Right", SIDE * t, "bold") + 12)
